@@ -1,0 +1,10 @@
+"""The explicit list of features (blueprints) the app is made of."""
+
+
+def register_blueprints(app):
+    from .auth.routes import bp as auth
+    from .core.routes import bp as core
+    from .orgs.routes import bp as orgs
+
+    for blueprint in (core, auth, orgs):
+        app.register_blueprint(blueprint)

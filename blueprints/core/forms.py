@@ -1,0 +1,45 @@
+"""The base form: Russian messages, trimmed text, no control characters, safe integers."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange
+
+# Characters XML and databases refuse (NUL breaks PostgreSQL; the rest break .docx).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_LINE = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# PostgreSQL `integer`; SQLite would take more, so validation stops it for both.
+INT_MAX = 2**31 - 1
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ("ru",)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, (StringField, TextAreaField)) and isinstance(field.data, str):
+                pattern = _CONTROL if isinstance(field, TextAreaField) else _CONTROL_LINE
+                if pattern.search(field.data):
+                    field.errors = [*field.errors, "Поле содержит недопустимые управляющие символы."]
+                    ok = False
+            if isinstance(field, IntegerField) and field.data is not None:
+                if not -INT_MAX <= field.data <= INT_MAX and not field.errors:
+                    field.errors = [*field.errors, "Слишком большое число."]
+                    ok = False
+        return ok
+
+
+def strip(value):
+    """Filter for text fields: trim spaces and normalise line ends from browsers."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: a CSRF-protected button (delete, logout, publish)."""
+
+
+__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "strip"]

@@ -1,0 +1,252 @@
+"""Read a directory of schools from .xlsx or .csv, validating every row before anything is saved.
+
+Columns are found by their Russian header names, in any order. Each row is checked
+with the same form as the card, so messages are the ones a user sees when editing.
+"""
+import csv
+import json
+import secrets
+import time
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from werkzeug.datastructures import MultiDict
+
+from .forms import OrganizationForm
+
+MAX_ROWS = 5000
+MAX_UNPACKED = 50 * 1024 * 1024
+
+# field → header names seen in municipal spreadsheets (normalised by _norm).
+COLUMNS = {
+    "full_name": ["Полное наименование", "Полное наименование организации", "Наименование ОО",
+                  "Наименование организации", "Наименование"],
+    "short_name": ["Краткое наименование", "Сокращённое наименование", "Краткое название"],
+    "municipality": ["Муниципальное образование", "Муниципалитет", "Район", "МО"],
+    "address": ["Адрес", "Юридический адрес", "Фактический адрес"],
+    "inn": ["ИНН"],
+    "kpp": ["КПП"],
+    "phone": ["Телефон", "Контактный телефон"],
+    "email": ["E-mail", "Email", "Электронная почта", "Эл. почта", "Адрес электронной почты"],
+    "head_position": ["Должность руководителя"],
+    "head_name": ["ФИО руководителя", "Руководитель", "Директор"],
+    "is_leader": ["Школа-лидер", "Лидер"],
+    "is_low_result": ["ШНОР", "Низкие результаты"],
+}
+REQUIRED_COLUMNS = ("full_name", "municipality")
+EXPORT_HEADERS = {field: names[0] for field, names in COLUMNS.items()}
+YES = {"да", "1", "true", "yes", "+", "x", "х", "v"}
+
+
+class ImportProblem(Exception):
+    """The file as a whole cannot be read; the message says why, in Russian."""
+
+
+def _norm(text):
+    text = str(text or "").lower().replace("ё", "е")
+    return re.sub(r"[^0-9a-zа-я]+", "", text)
+
+
+_LOOKUP = {_norm(name): field for field, names in COLUMNS.items() for name in names}
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # ИНН typed as a number in Excel
+    return str(value).strip()
+
+
+def read_table(filename, data):
+    """Return the rows of the first sheet (or the CSV) as lists of strings."""
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        return _read_csv(data)
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    raise ImportProblem("Нужен файл .xlsx или .csv.")
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"  # what Russian-locale Excel writes
+
+
+def _read_csv(data):
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportProblem("Не удалось прочитать CSV: сохраните его в кодировке UTF-8.")
+    if "\x00" in text:
+        raise ImportProblem("Это не текстовый CSV-файл.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = _Semicolon
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(data):
+    if not data.startswith(b"PK"):
+        raise ImportProblem("Файл не является книгой Excel .xlsx (возможно, он защищён паролем "
+                           "или сохранён в старом формате .xls).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
+                raise ImportProblem("Файл слишком велик после распаковки.")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        book.close()
+        return rows
+    except ImportProblem:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportProblem("Файл повреждён или не является книгой Excel .xlsx.") from error
+
+
+class _Row(list):
+    """A row's cells plus its line number in the file, for messages."""
+
+    def __init__(self, line, cells):
+        super().__init__(cells)
+        self.line = line
+
+
+def parse(filename, data):
+    """Return rows as dicts with 'line' (as in the file), 'data' and 'errors'."""
+    table = [_Row(line, [_cell(c) for c in row])
+             for line, row in enumerate(read_table(filename, data), start=1)]
+    table = [row for row in table if any(row)]
+    if not table:
+        raise ImportProblem("Файл пуст.")
+    # The header may sit below a title: take the first of the top rows naming the required columns.
+    for position, header in enumerate(table[:10]):
+        mapping = _map_columns(header)
+        if all(f in mapping for f in REQUIRED_COLUMNS):
+            break
+    else:
+        mapping = _map_columns(table[0])
+        missing = [EXPORT_HEADERS[f] for f in REQUIRED_COLUMNS if f not in mapping]
+        raise ImportProblem("Не найдена строка заголовков со столбцами: "
+                            + ", ".join(f"«{m}»" for m in missing) + ".")
+    body = table[position + 1:]
+    if len(body) > MAX_ROWS:
+        raise ImportProblem(f"Слишком много строк: не больше {MAX_ROWS} за один раз.")
+    if not body:
+        raise ImportProblem("Под строкой заголовков нет ни одной организации.")
+    rows, seen_inn = [], {}
+    for raw in body:
+        values = {f: (raw[i] if i < len(raw) else "") for f, i in mapping.items()}
+        rows.append(_validate_row(raw.line, values, seen_inn))
+    return rows
+
+
+def _map_columns(header):
+    mapping = {}
+    for index, title in enumerate(header):
+        field = _LOOKUP.get(_norm(title))
+        if field and field not in mapping:
+            mapping[field] = index
+    return mapping
+
+
+def _validate_row(line, values, seen_inn):
+    values.setdefault("short_name", "")
+    if not values["short_name"]:
+        values["short_name"] = values.get("full_name", "")[:200]
+    formdata = MultiDict({k: v for k, v in values.items() if k not in ("is_leader", "is_low_result")})
+    formdata["kind"] = "school"
+    for flag in ("is_leader", "is_low_result"):
+        if _norm(values.get(flag, "")) in YES or values.get(flag, "").strip().lower() in YES:
+            formdata[flag] = "y"
+    form = OrganizationForm(formdata=formdata, meta={"csrf": False})
+    form.validate()
+    errors = [f"{form[name].label.text}: {message}"
+              for name, messages in form.errors.items() for message in messages]
+    inn = form.inn.data
+    if inn and inn in seen_inn:
+        errors.append(f"ИНН: повторяет строку {seen_inn[inn]}.")
+    elif inn:
+        seen_inn[inn] = line
+    data = {name: form[name].data for name in ("kind", *COLUMNS)}
+    for name in COLUMNS:
+        if data[name] is None:
+            data[name] = ""
+    return {"line": line, "data": data, "errors": errors}
+
+
+def export_xlsx(organizations):
+    """The directory as a workbook whose headers the importer reads back."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Справочник"
+    fields = ["kind", *COLUMNS]
+    sheet.append(["Вид"] + [EXPORT_HEADERS[f] for f in COLUMNS])
+    for org in organizations:
+        row = []
+        for field in fields:
+            value = getattr(org, field)
+            if field == "kind":
+                value = org.kind_label
+            elif isinstance(value, bool):
+                value = "да" if value else ""
+            row.append(value)
+        sheet.append(row)
+    for column, width in zip("ABCDEFGHIJKLM", (22, 60, 30, 30, 40, 14, 12, 18, 28, 24, 30, 12, 8)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def revalidate(rows):
+    """Check stored preview rows again at confirmation (another import may have taken an ИНН)."""
+    seen = {}
+    return [_validate_row(row["line"], {k: ("да" if v is True else "" if v is False else v)
+                                        for k, v in row["data"].items() if k != "kind"}, seen)
+            for row in rows]
+
+
+# A preview waits here between upload and confirmation: nothing is in the database yet.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
+
+
+def save_pending(storage_dir, user_id, filename, rows):
+    folder = Path(storage_dir, "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):  # previews older than a day are abandoned
+        if time.time() - old.stat().st_mtime > 86400:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    payload = {"user": user_id, "filename": filename, "rows": rows}
+    Path(folder, f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    return token
+
+
+def load_pending(storage_dir, user_id, token):
+    """The stored preview, or None if it is unknown, expired or someone else's."""
+    if not _TOKEN.match(token or ""):
+        return None
+    path = Path(storage_dir, "imports", f"{token}.json")
+    if not path.exists():
+        return None
+    payload = json.loads(path.read_text("utf-8"))
+    return payload if payload["user"] == user_id else None
+
+
+def drop_pending(storage_dir, token):
+    if _TOKEN.match(token or ""):
+        Path(storage_dir, "imports", f"{token}.json").unlink(missing_ok=True)

@@ -1,0 +1,153 @@
+"""The organisation directory: list, card, create, edit, delete, import, export."""
+from datetime import date
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user
+from io import BytesIO
+
+from models import Organization
+
+from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core.audit import audit
+from ..core.forms import ConfirmForm
+from ..core.htmx import render_page_or_fragment
+from ..core.pagination import paginate
+from . import importer, services
+from .forms import FilterForm, ImportForm, OrganizationForm
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+EDITORS = ("admin", "centre")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _visible():
+    return Organization.visible_to(current_user)
+
+
+@bp.route("/")
+@access(*ALL_USERS)
+def index():
+    filters = FilterForm(request.args)
+    filters.municipality.choices = [("", "Все")] + [(m, m) for m in Organization.municipalities()]
+    filters.validate()
+    query = Organization.search(_visible(), filters.q.data or "", filters.municipality.data or "",
+                                filters.kind.data or "", filters.leader.data or "")
+    page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    return render_page_or_fragment("orgs/index.html", "orgs/_table.html",
+                                   page=page, filters=filters, can_edit=current_user.role in EDITORS)
+
+
+@bp.route("/<int:org_id>")
+@access(*ALL_USERS)
+def show(org_id):
+    org = get_visible_or_404(_visible(), Organization, org_id)
+    return render_template("orgs/show.html", org=org, can_edit=current_user.role in EDITORS)
+
+
+def _form_page(form, org):
+    status = 422 if form.errors else 200
+    return render_page_or_fragment("orgs/form.html", "orgs/_form.html", status=status,
+                                   form=form, org=org)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*EDITORS)
+def create():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        org = services.save_organization(form.data)
+        audit("organization_created", org)
+        flash(f"Организация «{org.short_name}» добавлена.", "success")
+        return redirect(url_for("orgs.show", org_id=org.id), code=303)
+    return _form_page(form, None)
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@access(*EDITORS)
+def edit(org_id):
+    org = get_visible_or_404(_visible(), Organization, org_id)
+    form = OrganizationForm(obj=org, organization=org)
+    if form.validate_on_submit():
+        services.save_organization(form.data, org)
+        audit("organization_updated", org)
+        flash("Изменения сохранены.", "success")
+        return redirect(url_for("orgs.show", org_id=org.id), code=303)
+    return _form_page(form, org)
+
+
+@bp.route("/<int:org_id>/delete", methods=["GET", "POST"])
+@access(*EDITORS)
+def delete(org_id):
+    org = get_visible_or_404(_visible(), Organization, org_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_organization(org)
+        except services.OrganizationInUse:
+            flash("Нельзя удалить: к организации привязаны учётные записи. "
+                  "Сначала переназначьте их или отключите.", "danger")
+            return redirect(url_for("orgs.show", org_id=org.id), code=303)
+        audit("organization_deleted", details=f"{org.id} {org.short_name}")
+        flash(f"Организация «{org.short_name}» удалена.", "success")
+        return redirect(url_for("orgs.index"), code=303)
+    return render_template("orgs/delete.html", org=org, form=form)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(*EDITORS)
+def import_file():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1) if upload else b""
+        if not upload or not upload.filename:
+            form.file.errors.append("Выберите файл.")
+        elif len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
+            limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+            form.file.errors.append(f"Файл больше {limit} МБ.")
+        else:
+            try:
+                rows = importer.parse(upload.filename, data)
+            except importer.ImportProblem as problem:
+                form.file.errors.append(str(problem))
+            else:
+                token = importer.save_pending(current_app.config["STORAGE_DIR"], current_user.id,
+                                              upload.filename, rows)
+                return _preview(rows, token, upload.filename)
+    status = 422 if form.errors else 200
+    return render_template("orgs/import.html", form=form), status
+
+
+def _preview(rows, token, filename):
+    bad = [r for r in rows if r["errors"]]
+    return render_template("orgs/import_preview.html", rows=rows, bad=bad, token=token,
+                           filename=filename, form=ConfirmForm()), (422 if bad else 200)
+
+
+@bp.route("/import/<token>", methods=["POST"])
+@access(*EDITORS)
+def import_confirm(token):
+    storage = current_app.config["STORAGE_DIR"]
+    pending = importer.load_pending(storage, current_user.id, token)
+    if pending is None or not ConfirmForm().validate_on_submit():
+        flash("Предпросмотр устарел. Загрузите файл ещё раз.", "warning")
+        return redirect(url_for("orgs.import_file"), code=303)
+    rows = importer.revalidate(pending["rows"])
+    if any(r["errors"] for r in rows):
+        return _preview(rows, token, pending["filename"])
+    created = services.import_organizations([r["data"] for r in rows])
+    importer.drop_pending(storage, token)
+    audit("organizations_imported", details=f"{len(created)} из {pending['filename']}")
+    flash(f"Добавлено организаций: {len(created)}.", "success")
+    return redirect(url_for("orgs.index"), code=303)
+
+
+@bp.route("/export.xlsx")
+@access(*STAFF)
+def export():
+    orgs = Organization.search(_visible())
+    data = importer.export_xlsx(orgs)
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"Справочник организаций {date.today():%d.%m.%Y}.xlsx")

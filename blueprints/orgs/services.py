@@ -1,0 +1,39 @@
+"""Organisation writes."""
+from models import Organization, User, db
+
+FIELDS = ("kind", "full_name", "short_name", "municipality", "address", "inn", "kpp", "phone",
+          "email", "head_position", "head_name", "is_leader", "is_low_result")
+
+
+class OrganizationInUse(Exception):
+    pass
+
+
+def _apply(org, data):
+    for name in FIELDS:
+        setattr(org, name, data[name])
+    if org.kind != "school":  # the flags describe schools only
+        org.is_leader = org.is_low_result = False
+    return org
+
+
+def save_organization(data, org=None):
+    """Create (org=None) or update an organisation from validated form data."""
+    org = _apply(org or Organization(), data)
+    with db.atomic():
+        org.save()
+    return org
+
+
+def delete_organization(org):
+    """Delete an organisation that no account belongs to."""
+    with db.atomic():
+        if User.select().where(User.organization == org.id).exists():
+            raise OrganizationInUse()
+        org.delete_instance()
+
+
+def import_organizations(rows):
+    """Create every row in one transaction: all rows are saved, or none."""
+    with db.atomic():
+        return [save_organization(row) for row in rows]

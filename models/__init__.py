@@ -1,0 +1,42 @@
+"""Models, the database connection and its life cycle in the app."""
+from playhouse.db_url import connect
+
+from .audit import AuditLog
+from .base import BaseModel, db, now
+from .organization import KINDS, Organization
+from .user import ROLES, User
+
+# Foreign-key dependency order.
+ALL_MODELS = [Organization, User, AuditLog]
+
+__all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "KINDS", "Organization", "ROLES", "User",
+           "db", "init_app", "make_db", "now"]
+
+
+def make_db(url):
+    """Open a peewee database for a URL; SQLite gets the pragmas that make it safe under gunicorn."""
+    if url.startswith("sqlite"):
+        # IMMEDIATE: a transaction that reads then writes takes the write lock up front,
+        # so concurrent workers wait (busy timeout) instead of failing with "database is locked".
+        return connect(
+            url,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "cache_size": -64000,
+                     "synchronous": "normal"},
+            timeout=10,
+            lock_type="IMMEDIATE",
+        )
+    return connect(url, autoconnect=True)
+
+
+def init_app(app):
+    """Point the proxy at the configured database; connect per request, never at import."""
+    db.initialize(make_db(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()

@@ -1,0 +1,61 @@
+"""Numbered, forward-only schema migrations.
+
+Each module ``NNNN_name.py`` in this folder defines ``up(db, migrator)``. A new or
+old database reaches the current schema the same way: by applying, in order, the
+migrations it has not had yet. Migrations describe tables as they were at that
+step (frozen), never by importing today's models, so history does not change.
+"""
+import importlib
+import pkgutil
+from pathlib import Path
+
+from peewee import CharField, DateTimeField, Model
+from playhouse.migrate import SchemaMigrator
+
+from ..base import now
+
+TABLE = "schema_migration"
+
+
+def available():
+    """Migration names in order: ['0001_initial', '0002_login_throttle', ...]."""
+    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])]
+    return sorted(n for n in names if n[:4].isdigit())
+
+
+def _record_model(database):
+    class SchemaMigration(Model):
+        name = CharField(max_length=100, primary_key=True)
+        applied_at = DateTimeField(default=now)
+
+        class Meta:
+            table_name = TABLE
+
+    SchemaMigration.bind(database)
+    return SchemaMigration
+
+
+def applied(database):
+    record = _record_model(database)
+    if not database.table_exists(TABLE):
+        return []
+    return sorted(r.name for r in record.select())
+
+
+def upgrade(database, target=None):
+    """Apply pending migrations up to ``target`` (inclusive); return the names applied."""
+    record = _record_model(database)
+    database.create_tables([record], safe=True)
+    done = set(applied(database))
+    ran = []
+    for name in available():
+        if target is not None and name > target:
+            break
+        if name in done:
+            continue
+        module = importlib.import_module(f"{__name__}.{name}")
+        with database.atomic():
+            module.up(database, SchemaMigrator.from_database(database))
+            record.create(name=name)
+        ran.append(name)
+    return ran

@@ -1,0 +1,53 @@
+"""Accounts: who signs in, with which role, for which organisation."""
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import BaseModel, now
+from .organization import Organization
+
+ROLES = {
+    "admin": "Администратор",
+    "centre": "Методический центр",
+    "department": "Управление образования",
+    "school": "Школа",
+}
+# Which organisation kind each role belongs to (admin may belong to any or none).
+ROLE_ORG_KIND = {"centre": "centre", "department": "department", "school": "school"}
+
+
+class User(UserMixin, BaseModel):
+    login = CharField(max_length=50, unique=True)
+    password_hash = CharField(max_length=255)
+    full_name = CharField(max_length=200)
+    position = CharField(max_length=200, default="")
+    role = CharField(max_length=20, index=True)
+    organization = ForeignKeyField(Organization, null=True, backref="users", on_delete="RESTRICT")
+    is_active = BooleanField(default=True)
+    # Bumped on logout, password change, role change and deactivation: older cookies stop working.
+    session_epoch = IntegerField(default=0)
+    failed_login_count = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+    def __str__(self):
+        return self.full_name
+
+    def get_id(self):
+        # The epoch travels in the session: a cookie from before a bump no longer matches.
+        return f"{self.id}:{self.session_epoch}"
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def is_staff(self):
+        return self.role in {"admin", "centre", "department"}
