@@ -61,6 +61,8 @@ def load(instance_path):
         # Multipart limits above the largest legitimate form (long programme tables).
         "MAX_FORM_PARTS": 5000,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        # Werkzeug password hash method (scrypt: slow on purpose).
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Failed logins before the account is locked, and for how long.
         "LOGIN_MAX_FAILURES": _env_int("OPORA_LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("OPORA_LOGIN_LOCK_MINUTES", 15),

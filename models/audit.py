@@ -5,6 +5,24 @@ from .base import BaseModel, now
 from .user import User
 
 
+ACTIONS = {
+    "login": "Вход",
+    "login_failed": "Неудачный вход",
+    "login_locked": "Вход заблокирован",
+    "logout": "Выход",
+    "password_changed": "Смена пароля",
+    "password_reset": "Пароль установлен администратором",
+    "user_created": "Создан пользователь",
+    "user_updated": "Изменён пользователь",
+    "role_changed": "Смена роли",
+    "access_denied": "Отказ в доступе",
+    "organization_created": "Добавлена организация",
+    "organization_updated": "Изменена организация",
+    "organization_deleted": "Удалена организация",
+    "organizations_imported": "Загрузка справочника",
+}
+
+
 class AuditLog(BaseModel):
     created_at = DateTimeField(default=now, index=True)
     user = ForeignKeyField(User, null=True, backref="audit_entries", on_delete="SET NULL")
@@ -14,6 +32,10 @@ class AuditLog(BaseModel):
     object_id = IntegerField(null=True)
     details = TextField(default="")
     ip = CharField(max_length=45, default="")
+
+    @property
+    def action_label(self):
+        return ACTIONS.get(self.action, self.action)
 
     @classmethod
     def recent(cls):

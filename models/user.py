@@ -1,4 +1,5 @@
 """Accounts: who signs in, with which role, for which organisation."""
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -39,7 +40,9 @@ class User(UserMixin, BaseModel):
         return f"{self.id}:{self.session_epoch}"
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        # Tests choose a cheap method through config; production keeps Werkzeug's scrypt.
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

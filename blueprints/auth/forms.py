@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from models import KINDS, ROLES, Organization, User
 from models.user import ROLE_ORG_KIND
 
-from ..core.forms import BaseForm, strip
+from ..core.forms import BaseForm, choices, strip
 
 PASSWORD_MIN = 8
 REQUIRED = "Заполните это поле."
@@ -48,7 +48,7 @@ class UserForm(BaseForm):
     full_name = StringField("ФИО", filters=[strip],
                             validators=[DataRequired(REQUIRED), Length(max=200)])
     position = StringField("Должность", filters=[strip], validators=[Optional(), Length(max=200)])
-    role = SelectField("Роль", choices=list(ROLES.items()), validators=[DataRequired(REQUIRED)])
+    role = SelectField("Роль", choices=choices(ROLES), validators=[DataRequired(REQUIRED)])
     organization = SelectField("Организация", coerce=int, validate_choice=False,
                                description="Для школы, центра и управления — обязательно.")
     password = _new_password("Пароль")
@@ -58,8 +58,8 @@ class UserForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.user = user
         orgs = Organization.select().order_by(Organization.kind, Organization.short_name)
-        self.organization.choices = [(0, "— не указана —")] + [
-            (o.id, f"{o.short_name} ({o.kind_label.lower()})") for o in orgs]
+        self.organization.choices = choices([(0, "— не указана —")] + [
+            (o.id, f"{o.short_name} ({o.kind_label.lower()})") for o in orgs])
         if user is not None:  # editing: the login and password stay as they are
             del self.login
             del self.password

@@ -3,6 +3,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 # Characters XML and databases refuse (NUL breaks PostgreSQL; the rest break .docx).
@@ -38,8 +39,14 @@ def strip(value):
     return value
 
 
+def choices(pairs):
+    """Select options from (value, label) pairs or a dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
+
+
 class ConfirmForm(BaseForm):
     """An empty form: a CSRF-protected button (delete, logout, publish)."""
 
 
-__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "strip"]
+__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "choices", "strip"]

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from models import KINDS, Organization
 
-from ..core.forms import BaseForm, strip
+from ..core.forms import BaseForm, choices, strip
 
 REQUIRED = "Заполните это поле."
 
@@ -25,7 +25,7 @@ def _text(label, max_length, required=False, description=None):
 
 
 class OrganizationForm(BaseForm):
-    kind = SelectField("Вид организации", choices=list(KINDS.items()), default="school",
+    kind = SelectField("Вид организации", choices=choices(KINDS), default="school",
                        validators=[DataRequired(REQUIRED)])
     full_name = _text("Полное наименование", 500, required=True,
                       description="Как в Уставе, например: Муниципальное бюджетное "
@@ -83,7 +83,7 @@ class FilterForm(BaseForm):
 
     q = StringField("Поиск", filters=[strip], validators=[Optional(), Length(max=100)])
     municipality = SelectField("Муниципальное образование", validate_choice=False)
-    kind = SelectField("Вид", choices=[("", "Все виды")] + list(KINDS.items()),
+    kind = SelectField("Вид", choices=choices([("", "Все виды"), *KINDS.items()]),
                        validate_choice=False)
-    leader = SelectField("Отметка", choices=[("", "Все"), ("leader", "Школы-лидеры"),
-                                             ("low", "ШНОР")], validate_choice=False)
+    leader = SelectField("Отметка", choices=choices([("", "Все"), ("leader", "Школы-лидеры"),
+                                                     ("low", "ШНОР")]), validate_choice=False)

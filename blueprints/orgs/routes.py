@@ -10,7 +10,7 @@ from models import Organization
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core.audit import audit
-from ..core.forms import ConfirmForm
+from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
 from . import importer, services
@@ -30,7 +30,8 @@ def _visible():
 @access(*ALL_USERS)
 def index():
     filters = FilterForm(request.args)
-    filters.municipality.choices = [("", "Все")] + [(m, m) for m in Organization.municipalities()]
+    filters.municipality.choices = choices([("", "Все")] + [(m, m) for m in
+                                                           Organization.municipalities()])
     filters.validate()
     query = Organization.search(_visible(), filters.q.data or "", filters.municipality.data or "",
                                 filters.kind.data or "", filters.leader.data or "")

@@ -1,0 +1,126 @@
+"""Fixtures: the app on a fresh database per test, the `http` client, `make_<entity>` factories.
+
+SQLite gets a new file per test (never :memory:, which vanishes between requests).
+With TEST_DATABASE_URL=postgresql://… the same tests run on PostgreSQL, on a schema
+emptied before each test.
+"""
+import hashlib
+import itertools
+import os
+import re
+
+import pytest
+
+from app import create_app
+from models import ALL_MODELS, Organization, User, db
+from models.migrations import upgrade
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct-horse-1"
+_serial = itertools.count(1)
+
+
+def _reset_postgres():
+    db.execute_sql("DROP SCHEMA public CASCADE")
+    db.execute_sql("CREATE SCHEMA public")
+
+
+def build_app(tmp_path, **overrides):
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "STORAGE_DIR": str(tmp_path / "storage"),
+        "WTF_CSRF_ENABLED": False,
+        "OPORA_DEMO": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    settings.update(overrides)
+    application = create_app(settings)
+    with db.connection_context():
+        if TEST_DATABASE_URL:
+            _reset_postgres()
+        upgrade(db)
+    return application
+
+
+@pytest.fixture
+def app(tmp_path):
+    # No app context is held open here: requests must not share `g` (flask-login caches the user there).
+    application = build_app(tmp_path)
+    yield application
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_org():
+    def make(**fields):
+        n = next(_serial)
+        values = {"kind": "school", "full_name": f"Муниципальное бюджетное общеобразовательное "
+                  f"учреждение «Школа № {n}»", "short_name": f"МБОУ «Школа № {n}»",
+                  "municipality": "Новоречинский муниципальный район"}
+        values.update(fields)
+        with db.connection_context():
+            return Organization.create(**values)
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_org):
+    def make(role="school", organization=None, password=PASSWORD, **fields):
+        kind = {"school": "school", "centre": "centre", "department": "department"}.get(role)
+        if organization is None and kind:
+            organization = make_org(kind=kind)
+        n = next(_serial)
+        values = {"login": f"{role}{n}", "full_name": f"Тестов Тест Тестович {n}", "role": role,
+                  "organization": organization}
+        values.update(fields)
+        with app.app_context(), db.connection_context():
+            user = User(**values)
+            user.set_password(password)
+            user.save()
+            return user
+    return make
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"login": user.login, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as('centre') → a fresh client signed in as a new user of that role."""
+    def sign_in(role_or_user, **fields):
+        user = make_user(role_or_user, **fields) if isinstance(role_or_user, str) else role_or_user
+        client = app.test_client()
+        login(client, user)
+        client.user = user
+        return client
+    return sign_in
+
+
+def db_fingerprint():
+    """A hash of every row of every table: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    with db.connection_context():
+        for model in ALL_MODELS:
+            for row in model.select().order_by(model._meta.primary_key).tuples():
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def csrf_from(html):
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html)
+    return match.group(1)
+
+
+HX = {"HX-Request": "true"}
