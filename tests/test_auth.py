@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 from models import AuditLog, User, db, now
 
-from .conftest import PASSWORD, build_app, login
+from .conftest import PASSWORD, another_worker, build_app, login
 
 
 def _cookie(client, app):
@@ -143,14 +143,13 @@ def test_repeated_failures_lock_the_account(app, http, make_user):
     assert http.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 303
 
 
-def test_lock_is_shared_between_workers(tmp_path, make_user, app):
+def test_lock_is_shared_between_workers(make_user, app):
     """The counter is in the database: a second app process (worker) sees the first one's failures."""
     user = make_user("school")
     worker_a = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         worker_a.post("/login", data={"login": user.login, "password": "x"})
-    other = build_app(tmp_path / "unused", DATABASE_URL=app.config["DATABASE_URL"])
-    worker_b = other.test_client()
+    worker_b = another_worker(app).test_client()
     assert worker_b.post("/login", data={"login": user.login, "password": "x"}).status_code == 429
 
 

@@ -1,10 +1,10 @@
 """The home dashboard: what each role needs to see first."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from models import Organization, User
 
-from ..auth.access import ANONYMOUS, access
+from ..auth.access import ALL_USERS, access
 
 bp = Blueprint("core", __name__)
 
@@ -19,10 +19,8 @@ def _school_counts():
 
 
 @bp.route("/")
-@access(ANONYMOUS)
+@access(*ALL_USERS)
 def index():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
     cards = {}
     if current_user.role == "school":
         cards["organization"] = current_user.organization

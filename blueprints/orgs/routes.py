@@ -33,8 +33,11 @@ def index():
     filters.municipality.choices = choices([("", "Все")] + [(m, m) for m in
                                                            Organization.municipalities()])
     filters.validate()
-    query = Organization.search(_visible(), filters.q.data or "", filters.municipality.data or "",
-                                filters.kind.data or "", filters.leader.data or "")
+    # An invalid filter (too long, control characters) is ignored rather than sent to the database.
+    values = {name: (field.data or "") if not field.errors else ""
+              for name, field in filters._fields.items()}
+    query = Organization.search(_visible(), values["q"], values["municipality"], values["kind"],
+                                values["leader"])
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
     return render_page_or_fragment("orgs/index.html", "orgs/_table.html",
                                    page=page, filters=filters, can_edit=current_user.role in EDITORS)

@@ -11,7 +11,8 @@ class OrganizationInUse(Exception):
 
 def _apply(org, data):
     for name in FIELDS:
-        setattr(org, name, data[name])
+        value = data.get(name)
+        setattr(org, name, "" if value is None else value)  # an absent text field is empty
     if org.kind != "school":  # the flags describe schools only
         org.is_leader = org.is_low_result = False
     return org

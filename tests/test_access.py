@@ -1,0 +1,140 @@
+"""The access matrix: every URL rule × method × role, against the policy written here.
+
+POLICY is the specification: a new route fails `test_every_route_is_in_the_policy`
+until someone decides who may use it.
+"""
+import pytest
+
+from models import Organization, User, db
+
+from .conftest import db_fingerprint
+
+ROLES = ("anonymous", "school", "department", "centre", "admin")
+EVERYONE = set(ROLES)
+USERS = {"school", "department", "centre", "admin"}
+STAFF = {"department", "centre", "admin"}
+EDITORS = {"centre", "admin"}
+
+# endpoint → roles that may use it (objects in the URLs belong to the school user's school).
+POLICY = {
+    "static": EVERYONE,
+    "core.index": USERS,
+    "auth.login": EVERYONE,
+    "auth.logout": USERS,
+    "auth.password": USERS,
+    "auth.users": {"admin"},
+    "auth.create_user": {"admin"},
+    "auth.edit_user": {"admin"},
+    "auth.reset_password": {"admin"},
+    "auth.audit_log": {"admin"},
+    "orgs.index": USERS,
+    "orgs.show": USERS,
+    "orgs.create": EDITORS,
+    "orgs.edit": EDITORS,
+    "orgs.delete": EDITORS,
+    "orgs.import_file": EDITORS,
+    "orgs.import_confirm": EDITORS,
+    "orgs.export": STAFF,
+}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_policy(app):
+    endpoints = {rule.endpoint for rule, _ in routes(app)}
+    assert endpoints - POLICY.keys() == set(), "routes without a policy in this test"
+    assert POLICY.keys() - endpoints == set(), "policy for routes that no longer exist"
+
+
+def test_every_view_declares_its_roles(app):
+    undeclared = [name for name, view in app.view_functions.items()
+                  if getattr(view, "access_roles", None) is None]
+    assert undeclared == []
+
+
+@pytest.fixture
+def world(make_user, make_org):
+    """A school user (school A), other staff, and school B with its own user."""
+    school = make_user("school")
+    other = make_user("school")
+    return {"school": school, "other": other, "department": make_user("department"),
+            "centre": make_user("centre"), "admin": make_user("admin")}
+
+
+def _client(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        from .conftest import login
+        login(client, world[role])
+    return client
+
+
+def _url(rule, world):
+    values = {"org_id": world["school"].organization_id, "user_id": world["school"].id,
+              "token": "x" * 24, "filename": "css/app.css"}
+    return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+
+
+def _denied(response, role):
+    if response.status_code == 403:
+        return True
+    location = response.headers.get("Location", "")
+    return role == "anonymous" and response.status_code == 302 and location.startswith("/login")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, world, role):
+    mismatches, checked = [], 0
+    for rule, method in routes(app):
+        client = _client(app, world, role)  # fresh each time: a POST may sign the user out
+        response = client.open(_url(rule, world), method=method, data={})
+        allowed = role in POLICY[rule.endpoint]
+        checked += 1
+        if response.status_code >= 500 or _denied(response, role) == allowed \
+                or response.status_code == 404:
+            mismatches.append((method, rule.rule, response.status_code, allowed))
+    assert checked >= len(POLICY)
+    assert mismatches == []
+
+
+def test_school_sees_only_its_own_card(app, world, login_as):
+    client = login_as(world["school"])
+    own, foreign = world["school"].organization_id, world["other"].organization_id
+    assert client.get(f"/orgs/{own}").status_code == 200
+    assert client.get(f"/orgs/{foreign}").status_code == 404
+    listing = client.get("/orgs/").get_data(as_text=True)
+    with db.connection_context():
+        other_name = Organization.get_by_id(foreign).short_name
+        own_name = Organization.get_by_id(own).short_name
+    assert own_name in listing and other_name not in listing
+
+
+def test_school_cannot_change_another_school(app, world, login_as):
+    client = login_as(world["school"])
+    foreign = world["other"].organization_id
+    before = db_fingerprint()
+    for url in (f"/orgs/{foreign}/edit", f"/orgs/{foreign}/delete"):
+        assert client.post(url, data={"full_name": "Взлом", "short_name": "Взлом",
+                                      "municipality": "X", "kind": "school"}).status_code == 403
+    assert db_fingerprint() == before
+
+
+def test_missing_and_huge_ids_are_404(login_as):
+    client = login_as("centre")
+    assert client.get("/orgs/999999").status_code == 404
+    assert client.get("/orgs/99999999999999999999999").status_code == 404
+    admin = login_as("admin")
+    assert admin.get("/users/99999999999999999999999/edit").status_code == 404
+
+
+def test_role_is_read_from_the_database_on_every_request(app, world, login_as):
+    client = login_as(world["centre"])
+    assert client.get("/orgs/new").status_code == 200
+    with db.connection_context():
+        # Changed behind the user's back (no epoch bump): the next request already sees it.
+        User.update(role="department").where(User.id == world["centre"].id).execute()
+    assert client.get("/orgs/new").status_code == 403

@@ -1,0 +1,60 @@
+"""Migrations: an old database is upgraded with its data intact; the result matches the models."""
+from models import ALL_MODELS, Organization, User, db
+from models.migrations import applied, available, upgrade
+
+from .conftest import PASSWORD, TEST_DATABASE_URL, build_app, login
+
+
+def test_every_migration_is_applied_to_a_new_database(app):
+    with db.connection_context():
+        assert applied(db) == available()
+        assert upgrade(db) == []  # a second run changes nothing
+
+
+def test_migrated_schema_matches_the_models(app):
+    with db.connection_context():
+        for model in ALL_MODELS:
+            table = model._meta.table_name
+            columns = {c.name for c in db.get_columns(table)}
+            assert columns == {f.column_name for f in model._meta.sorted_fields}, table
+
+
+def test_upgrade_from_the_previous_schema_keeps_the_data(tmp_path):
+    previous = available()[-2]
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'old.db'}"
+    app = build_app(tmp_path / "new", DATABASE_URL=url)  # leaves a database at the latest schema
+    with db.connection_context():
+        if TEST_DATABASE_URL:
+            db.execute_sql("DROP SCHEMA public CASCADE")
+            db.execute_sql("CREATE SCHEMA public")
+        else:
+            for table in db.get_tables():
+                db.execute_sql(f'DROP TABLE "{table}"')
+        assert upgrade(db, target=previous)[-1] == previous
+        # Data written by the previous release, with the previous columns only.
+        db.execute_sql(
+            'INSERT INTO "organization" (kind, full_name, short_name, municipality, address, inn,'
+            " kpp, phone, email, head_position, head_name, is_leader, is_low_result, search_text,"
+            " created_at, updated_at) VALUES ('school', 'Старая школа', 'МБОУ «Старая»', 'Район',"
+            " '', '', '', '', '', 'Директор', 'Старов С.С.', %s, %s, 'старая', %s, %s)"
+            .replace("%s", db.param), (True, False, "2024-01-01 10:00:00", "2024-01-01 10:00:00"))
+        with app.app_context():
+            template = User(password_hash="")
+            template.set_password(PASSWORD)
+        org_id = Organization.select(Organization.id).scalar()
+        db.execute_sql(
+            'INSERT INTO "user" (login, password_hash, full_name, position, role, organization_id,'
+            " is_active, session_epoch, created_at) VALUES ('veteran', %s, 'Ветеранова В.В.', '',"
+            " 'school', %s, %s, 0, '2024-01-01 10:00:00')".replace("%s", db.param),
+            (template.password_hash, org_id, True))
+        assert upgrade(db) == available()[len(available()) - 1:]
+        user = User.get(User.login == "veteran")
+        assert user.failed_login_count == 0 and user.locked_until is None
+        assert user.organization.short_name == "МБОУ «Старая»" and user.organization.is_leader
+    login(app.test_client(), user)
+
+
+def test_cli_upgrade_is_idempotent(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["upgrade-db"])
+    assert result.exit_code == 0 and "Применено миграций: 0" in result.output
