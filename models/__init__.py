@@ -3,14 +3,15 @@ from playhouse.db_url import connect
 
 from .audit import AuditLog
 from .base import BaseModel, db, now
+from .document import GeneratedDocument, NumberSeries, TemplateVersion
 from .organization import KINDS, Organization
 from .user import ROLES, User
 
 # Foreign-key dependency order.
-ALL_MODELS = [Organization, User, AuditLog]
+ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument]
 
-__all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "KINDS", "Organization", "ROLES", "User",
-           "db", "init_app", "make_db", "now"]
+__all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
+           "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now"]
 
 
 def make_db(url):

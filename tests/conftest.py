@@ -20,9 +20,16 @@ PASSWORD = "correct-horse-1"
 _serial = itertools.count(1)
 
 
-def _reset_postgres():
-    db.execute_sql("DROP SCHEMA public CASCADE")
-    db.execute_sql("CREATE SCHEMA public")
+def empty_database():
+    """Drop every table: the database as a first `make run` finds it."""
+    if TEST_DATABASE_URL:
+        db.execute_sql("DROP SCHEMA public CASCADE")
+        db.execute_sql("CREATE SCHEMA public")
+        return
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    for table in db.get_tables():
+        db.execute_sql(f'DROP TABLE "{table}"')
+    db.execute_sql("PRAGMA foreign_keys = ON")
 
 
 def build_app(tmp_path, **overrides):
@@ -39,7 +46,7 @@ def build_app(tmp_path, **overrides):
     application = create_app(settings)
     with db.connection_context():
         if TEST_DATABASE_URL:
-            _reset_postgres()
+            empty_database()
         upgrade(db)
     return application
 

@@ -1,19 +1,14 @@
 """Command-line setup: demo data on a new database only, create-admin asks for a password."""
 from models import Organization, User, db
 
-from .conftest import TEST_DATABASE_URL, build_app, login
+from .conftest import build_app, empty_database, login
 
 
 def _fresh(tmp_path, **overrides):
     """An app on an empty database (no migrations run), as `make run` finds it the first time."""
     app = build_app(tmp_path, **overrides)
     with db.connection_context():
-        if TEST_DATABASE_URL:
-            db.execute_sql("DROP SCHEMA public CASCADE")
-            db.execute_sql("CREATE SCHEMA public")
-        else:
-            for table in db.get_tables():
-                db.execute_sql(f'DROP TABLE "{table}"')
+        empty_database()
     return app
 
 

@@ -1,0 +1,2 @@
+"""Protocol doctypes (filled in by the meetings feature)."""
+DOCTYPES = ()

@@ -1,0 +1,97 @@
+"""The document register: generated documents, their numbering series and template versions."""
+import json
+
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .base import BaseModel, now
+from .organization import Organization
+from .user import User
+
+STATUSES = {
+    "draft": "Проект",
+    "registered": "Зарегистрирован",
+    "published": "Опубликован",
+    "withdrawn": "Отозван",
+}
+
+
+class TemplateVersion(BaseModel):
+    """An uploaded .docx for a doctype; with none active the built-in file is used."""
+
+    doctype = CharField(max_length=50, index=True)
+    version = IntegerField()
+    sha256 = CharField(max_length=64)
+    size = IntegerField()
+    filename = CharField(max_length=255, default="")
+    note = CharField(max_length=500, default="")
+    uploaded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    uploaded_at = DateTimeField(default=now)
+    is_active = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("doctype", "version"), True),)
+
+    @classmethod
+    def active(cls, doctype):
+        return cls.get_or_none((cls.doctype == doctype) & (cls.is_active == True))  # noqa: E712
+
+
+class NumberSeries(BaseModel):
+    """The last number used per series and calendar year, and how numbers are written."""
+
+    series = CharField(max_length=50)
+    year = IntegerField()
+    last_number = IntegerField(default=0)
+    pattern = CharField(max_length=50, default="{n}")
+
+    class Meta:
+        indexes = ((("series", "year"), True),)
+
+
+class GeneratedDocument(BaseModel):
+    doctype = CharField(max_length=50, index=True)
+    title = CharField(max_length=500)
+    status = CharField(max_length=20, default="draft", index=True)
+    number = CharField(max_length=50, null=True)
+    serial = IntegerField(null=True)
+    year = IntegerField(null=True, index=True)
+    registered_on = DateField(null=True)
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    organization = ForeignKeyField(Organization, null=True, on_delete="RESTRICT")
+    source_type = CharField(max_length=50, default="")
+    source_id = IntegerField(null=True)
+    template_version = ForeignKeyField(TemplateVersion, null=True, on_delete="RESTRICT")
+    template_sha256 = CharField(max_length=64, default="")
+    context_json = TextField(default="{}")
+    sha256 = CharField(max_length=64)
+    size = IntegerField(default=0)
+    version = IntegerField(default=1)
+    previous = ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    slug = CharField(max_length=200, null=True, unique=True)
+    published_at = DateTimeField(null=True)
+    withdrawn_at = DateTimeField(null=True)
+    withdrawal_reason = TextField(default="")
+    pdf_sha256 = CharField(max_length=64, default="")
+    pdf_status = CharField(max_length=20, default="")
+    created_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self):
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def context(self):
+        return json.loads(self.context_json)
+
+    @classmethod
+    def public(cls):
+        """What anonymous visitors may see: published documents and withdrawn ones (with the reason)."""
+        return cls.select().where(cls.status.in_(["published", "withdrawn"]))
+
+    @classmethod
+    def visible_to(cls, user):
+        query = cls.select()
+        if user.role == "school":
+            query = query.where(cls.organization == user.organization_id)
+        return query
