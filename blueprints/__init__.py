@@ -4,7 +4,8 @@
 def register_blueprints(app):
     from .auth.routes import bp as auth
     from .core.routes import bp as core
+    from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
 
-    for blueprint in (core, auth, orgs):
+    for blueprint in (core, auth, orgs, orders):
         app.register_blueprint(blueprint)

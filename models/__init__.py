@@ -4,14 +4,16 @@ from playhouse.db_url import connect
 from .audit import AuditLog
 from .base import BaseModel, db, now
 from .document import GeneratedDocument, NumberSeries, TemplateVersion
+from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .organization import KINDS, Organization
 from .user import ROLES, User
 
 # Foreign-key dependency order.
-ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument]
+ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
+              Order, OrderClause, OrderAnnex]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
-           "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now"]
+           "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now"]
 
 
 def make_db(url):

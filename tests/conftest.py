@@ -103,6 +103,27 @@ def make_user(app, make_org):
     return make
 
 
+@pytest.fixture
+def make_order(make_org):
+    """A draft order with two clauses, issued by `organization` (a new department by default)."""
+    def make(organization=None, **fields):
+        from datetime import date
+
+        from models import Order, OrderClause
+        organization = organization or make_org(kind="department").id
+        values = {"organization": organization, "order_date": date(2026, 9, 1),
+                  "heading": "Об организации мониторинга", "signer_position": "Начальник",
+                  "signer_name": "Волков Михаил Евгеньевич", "place": "г. Новоречинск"}
+        values.update(fields)
+        with db.connection_context():
+            order = Order.create(**values)
+            OrderClause.create(order=order, position=0, text="Утвердить план.")
+            OrderClause.create(order=order, position=1, text="Назначить ответственных.",
+                               executor="руководители ОО", deadline="до 15.09.2026")
+        return order
+    return make
+
+
 def login(client, user, password=PASSWORD):
     response = client.post("/login", data={"login": user.login, "password": password})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]

@@ -35,6 +35,13 @@ POLICY = {
     "orgs.import_file": EDITORS,
     "orgs.import_confirm": EDITORS,
     "orgs.export": STAFF,
+    "orders.index": STAFF,
+    "orders.show": STAFF,
+    "orders.create": STAFF,
+    "orders.edit": STAFF,
+    "orders.preview": STAFF,
+    "orders.register": STAFF,
+    "orders.delete": STAFF,
 }
 
 
@@ -57,12 +64,25 @@ def test_every_view_declares_its_roles(app):
 
 
 @pytest.fixture
-def world(make_user, make_org):
-    """A school user (school A), other staff, and school B with its own user."""
+def world(make_user, make_org, make_order):
+    """A school user (school A), other staff, and school B with its own user.
+
+    `ids[role]` fills URL parameters with objects that role may act on (its own
+    organisation's order, school A's card…), so a refusal can only come from the role.
+    """
     school = make_user("school")
     other = make_user("school")
-    return {"school": school, "other": other, "department": make_user("department"),
-            "centre": make_user("centre"), "admin": make_user("admin")}
+    centre = make_user("centre")
+    people = {"school": school, "other": other, "department": make_user("department"),
+              "centre": centre, "admin": make_user("admin", organization=centre.organization_id)}
+    common = {"org_id": school.organization_id, "user_id": school.id, "token": "x" * 24,
+              "filename": "css/app.css"}
+    # A fresh draft per request: an earlier POST may have registered or deleted the last one.
+    org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
+              for role in ROLES}
+    people["ids"] = {role: dict(common, order_id=lambda r=role: make_order(
+        organization=org_of[r]).id) for role in ROLES}
+    return people
 
 
 def _client(app, world, role):
@@ -73,10 +93,10 @@ def _client(app, world, role):
     return client
 
 
-def _url(rule, world):
-    values = {"org_id": world["school"].organization_id, "user_id": world["school"].id,
-              "token": "x" * 24, "filename": "css/app.css"}
-    return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+def _url(rule, world, role):
+    values = world["ids"][role]
+    params = {k: values[k]() if callable(values[k]) else values[k] for k in rule.arguments}
+    return rule.build(params, append_unknown=False)[1]
 
 
 def _denied(response, role):
@@ -91,7 +111,7 @@ def test_access_matrix(app, world, role):
     mismatches, checked = [], 0
     for rule, method in routes(app):
         client = _client(app, world, role)  # fresh each time: a POST may sign the user out
-        response = client.open(_url(rule, world), method=method, data={})
+        response = client.open(_url(rule, world, role), method=method, data={})
         allowed = role in POLICY[rule.endpoint]
         checked += 1
         if response.status_code >= 500 or _denied(response, role) == allowed \

@@ -2,7 +2,8 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import Form
+from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
@@ -19,7 +20,7 @@ class BaseForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        for field in self:
+        for field in leaf_fields(self):
             if isinstance(field, (StringField, TextAreaField)) and isinstance(field.data, str):
                 pattern = _CONTROL if isinstance(field, TextAreaField) else _CONTROL_LINE
                 if pattern.search(field.data):
@@ -30,6 +31,18 @@ class BaseForm(FlaskForm):
                     field.errors = [*field.errors, "Слишком большое число."]
                     ok = False
         return ok
+
+
+def leaf_fields(form):
+    """Every input field, including those inside FieldList and FormField rows."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                yield from leaf_fields(entry.form) if isinstance(entry, FormField) else [entry]
+        elif isinstance(field, FormField):
+            yield from leaf_fields(field.form)
+        else:
+            yield field
 
 
 def strip(value):
@@ -45,8 +58,16 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in items]
 
 
+class RowForm(Form):
+    """A repeating row inside a BaseForm (no CSRF of its own; the parent form has it)."""
+
+    class Meta:
+        locales = ("ru",)
+
+
 class ConfirmForm(BaseForm):
     """An empty form: a CSRF-protected button (delete, logout, publish)."""
 
 
-__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "choices", "strip"]
+__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "RowForm", "choices", "leaf_fields",
+           "strip"]

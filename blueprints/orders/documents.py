@@ -34,8 +34,7 @@ def order_context(order, number="", on_date=None):
     annexes = []
     for index, annex in enumerate(order["annexes"], start=1):
         annexes.append({
-            "heading": f"Приложение {index} к {genitive} {order['issuer_genitive']} "
-                       f"от {reference}",
+            "heading": f"Приложение {index}\nк {genitive}\nот {reference}",
             "title": annex["title"],
             "paragraphs": [p for p in annex.get("text", "").split("\n\n") if p.strip()],
             "header": annex.get("header", []),
@@ -69,7 +68,6 @@ def sample_order():
         "founder": "Администрация муниципального образования Новоречинский район",
         "organization_name": "Управление образования администрации муниципального образования "
                              "Новоречинский район",
-        "issuer_genitive": "Управления образования",
         "order_date": date(2026, 9, 1),
         "place": "г. Новоречинск",
         "heading": "Об организации мониторинга качества образования в школах с низкими "

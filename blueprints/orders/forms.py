@@ -1,0 +1,66 @@
+"""The order form: requisites, clauses with sub-clauses, annexes."""
+from wtforms import (DateField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from models import ORDER_KINDS
+
+from ..core.forms import INT_MAX, BaseForm, RowForm, choices, strip
+
+REQUIRED = "Заполните это поле."
+
+
+def _text(label, limit, required=False, area=False, description=None):
+    field = TextAreaField if area else StringField
+    return field(label, filters=[strip], description=description, validators=[
+        DataRequired(REQUIRED) if required else Optional(),
+        Length(max=limit, message=f"Не длиннее {limit} символов.")])
+
+
+class ClauseForm(RowForm):
+    level = IntegerField(default=0, validators=[Optional(), NumberRange(0, 1)])
+    text = _text("Текст пункта", 3000, required=True, area=True)
+    executor = _text("Исполнитель", 300)
+    deadline = _text("Срок", 100, description="Дата или «ежеквартально», «до 15.09.2026»")
+
+
+class AnnexForm(RowForm):
+    title = _text("Заголовок приложения", 500, required=True)
+    text = _text("Текст", 20000, area=True, description="Абзацы разделяйте пустой строкой.")
+    table = _text("Таблица", 50000, area=True, description=(
+        "Вставьте таблицу из Excel или Word: каждая строка с новой строки, столбцы через "
+        "табуляцию или «;». Первая строка — заголовки столбцов."))
+
+
+class OrderForm(BaseForm):
+    kind = SelectField("Вид документа", choices=choices(ORDER_KINDS), default="order")
+    order_date = DateField("Дата", format="%Y-%m-%d", validators=[InputRequired(
+        "Укажите дату.")], description="Дата подписания; номер присваивается при регистрации.")
+    founder = _text("Учредитель (строка над наименованием)", 500,
+                    description="Например: Администрация муниципального образования Новоречинский район")
+    place = _text("Место издания", 200, description="Например: г. Новоречинск")
+    heading = _text("Заголовок", 500, required=True,
+                    description="«О(б) …», без точки в конце")
+    preamble = _text("Преамбула", 5000, area=True,
+                     description="«В соответствии с …», «В целях …». Слово «ПРИКАЗЫВАЮ:» добавится само.")
+    clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=100)
+    control_clause = _text("Пункт о контроле", 1000, area=True)
+    signer_position = _text("Должность подписывающего", 200, required=True)
+    signer_name = _text("ФИО подписывающего", 200, required=True,
+                        description="Полностью; в документе будет «И.О. Фамилия»")
+    executor_note = _text("Исполнитель (внизу документа)", 300,
+                          description="ФИО и телефон исполнителя")
+    annexes = FieldList(FormField(AnnexForm), max_entries=20)
+    version = HiddenField()
+
+    def validate_heading(self, field):
+        if field.data and field.data.rstrip().endswith("."):
+            raise ValidationError("Заголовок пишется без точки в конце.")
+
+    def validate_order_date(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError("Укажите дату между 2000 и 2100 годом.")
+
+    def validate_version(self, field):
+        if field.data and (not field.data.isdigit() or int(field.data) > INT_MAX):
+            raise ValidationError("Неверная версия формы.")
