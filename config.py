@@ -66,6 +66,8 @@ def load(instance_path):
         # Failed logins before the account is locked, and for how long.
         "LOGIN_MAX_FAILURES": _env_int("OPORA_LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("OPORA_LOGIN_LOCK_MINUTES", 15),
+        # WTForms' own Russian messages (Flask-WTF's i18n needs Flask-Babel, which we don't use).
+        "WTF_I18N_ENABLED": False,
         # CSRF tokens live as long as the session: a long form is never lost to expiry.
         "WTF_CSRF_TIME_LIMIT": None,
         # Cookies: never readable by scripts; Secure only behind HTTPS.
