@@ -13,7 +13,7 @@ import zipfile
 from collections import OrderedDict
 
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError, meta
+from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
@@ -79,7 +79,8 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
 
 
 def make_env():
-    env = DocumentSandbox(autoescape=True)
+    # StrictUndefined: a missing key or a refused attribute is an error, never silently empty.
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined)
     env.globals.clear()  # no range, cycler, lipsum, namespace…
     env.filters.update(DOC_FILTERS)
     return env
@@ -97,9 +98,8 @@ def _prepare(xml_text):
 
 
 def _finish(rendered):
+    # Unlike docxtpl we do not turn "{_{" into "{{" after rendering: that would alter user text.
     rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
-    rendered = (rendered.replace("{_{", "{{").replace("}_}", "}}")
-                .replace("{_%", "{%").replace("%_}", "%}"))
     return DocxTemplate.resolve_listing(None, rendered)
 
 
