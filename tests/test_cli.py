@@ -1,5 +1,5 @@
 """Command-line setup: demo data on a new database only, create-admin asks for a password."""
-from models import Organization, User, db
+from models import GeneratedDocument, Organization, User, db
 
 from .conftest import build_app, empty_database, login
 
@@ -25,6 +25,9 @@ def test_setup_loads_demo_once_and_keeps_user_changes(tmp_path):
         assert schools.count() == 20
         assert schools.where(Organization.is_leader == True).count() >= 3  # noqa: E712
         assert schools.where(Organization.is_low_result == True).count() >= 3  # noqa: E712
+        published = GeneratedDocument.select().where(GeneratedDocument.status == "published")
+        assert {d.doctype for d in published} >= {"order"}
+        assert any("мониторинга качества образования" in d.title for d in published)
         school1 = User.get(User.login == "school1")
         school2 = User.get(User.login == "school2")
         assert school1.organization_id != school2.organization_id

@@ -106,3 +106,13 @@ def load_demo():
                         organization=orgs[org_key])
             user.set_password(DEMO_PASSWORD)
             user.save()
+        _load_feature_demos()
+
+
+def _load_feature_demos():
+    """Each feature adds its own demo records once the directory and accounts exist."""
+    from ..meetings.demo import load_demo_meetings
+    from ..orders.demo import load_demo_orders
+
+    load_demo_orders()
+    load_demo_meetings()
