@@ -1,4 +1,6 @@
 """Orders: draft form with clause rows, preview download, registration."""
+import re
+from datetime import date
 from io import BytesIO
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
@@ -53,10 +55,17 @@ def index():
                            can_create=current_user.role in AUTHORS)
 
 
+def _place(address):
+    """«г. Новоречинск» from an address, for the place of issue."""
+    match = re.search(r"(?:^|,\s*)((?:г|с|п|пгт)\.\s*[^,]+)", address or "")
+    return match.group(1).strip() if match else ""
+
+
 def _prefilled_form():
     org = current_user.organization
     form = OrderForm(formdata=None, data={
-        "order_date": None, "place": "", "control_clause":
+        "order_date": date.today(), "place": _place(org.address if org else ""),
+        "control_clause":
         "Контроль за исполнением настоящего приказа оставляю за собой.",
         "signer_position": org.head_position if org else "",
         "signer_name": org.head_name if org else "",
