@@ -42,6 +42,20 @@ POLICY = {
     "orders.preview": STAFF,
     "orders.register": STAFF,
     "orders.delete": STAFF,
+    "documents.index": USERS,
+    "documents.show": USERS,
+    "documents.download": USERS,
+    "documents.pdf_download": USERS,
+    "documents.pdf_start": USERS,
+    "documents.pdf_status": USERS,
+    "documents.publish": EDITORS,
+    "documents.withdraw": EDITORS,
+    "publications.index": EVERYONE,
+    "publications.show": EVERYONE,
+    "publications.download": EVERYONE,
+    "publications.pdf_download": EVERYONE,
+    "publications.feed": EVERYONE,
+    "publications.register_csv": EVERYONE,
 }
 
 
@@ -64,7 +78,7 @@ def test_every_view_declares_its_roles(app):
 
 
 @pytest.fixture
-def world(make_user, make_org, make_order):
+def world(app, make_user, make_org, make_order):
     """A school user (school A), other staff, and school B with its own user.
 
     `ids[role]` fills URL parameters with objects that role may act on (its own
@@ -77,6 +91,12 @@ def world(make_user, make_org, make_order):
               "centre": centre, "admin": make_user("admin", organization=centre.organization_id)}
     common = {"org_id": school.organization_id, "user_id": school.id, "token": "x" * 24,
               "filename": "css/app.css"}
+    # One register document of school A for every role (a PDF is then converted once), and a
+    # published one for the public URLs.
+    from .test_register import create_document
+    published = create_document(app, centre.organization_id, status="published")
+    common.update(doc_id=create_document(app, school.organization_id).id, year=published.year,
+                  slug=published.slug)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

@@ -1,0 +1,1 @@
+"""The public section of the centre's website: published documents, no login."""

@@ -1,0 +1,279 @@
+"""PDF through LibreOffice: every doctype converts, in parallel, offline, cached, with progress;
+without LibreOffice the pages say so and nothing else breaks."""
+import base64
+import http.server
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docx
+import pytest
+
+from blueprints.documents import pdf, registry
+from models import GeneratedDocument, db
+
+from .conftest import HX
+from .test_register import make_document  # noqa: F401 (fixture)
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
+                                   reason="LibreOffice (soffice) is not installed")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWj"
+                       "R9awAAAABJRU5ErkJggg==")
+
+
+def _pages(data, tmp_path):
+    path = tmp_path / f"check-{time.monotonic_ns()}.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+def _reload(document):
+    with db.connection_context():
+        return GeneratedDocument.get_by_id(document.id)
+
+
+def _lo_profiles():
+    return set(Path(tempfile.gettempdir()).glob("lo-*"))
+
+
+@needs_soffice
+@pytest.mark.parametrize("key", sorted(registry.all_doctypes()))
+def test_every_doctype_converts_to_pdf(app, key, tmp_path):
+    with app.app_context():
+        data = registry.render(key, registry.get_doctype(key).sample())
+        started = time.monotonic()
+        result = pdf.convert(data)
+    print(f"{key}: {time.monotonic() - started:.2f} s, {len(result)} bytes")
+    assert result.startswith(b"%PDF-") and _pages(result, tmp_path) >= 1
+
+
+@needs_soffice
+def test_three_parallel_conversions_all_succeed_and_leave_no_profiles(app, tmp_path):
+    before = _lo_profiles()
+    with app.app_context():
+        data = registry.render("order", registry.get_doctype("order").sample())
+
+        def one(_):
+            with app.app_context():
+                return pdf.convert(data)
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(3) as pool:
+            results = list(pool.map(one, range(3)))
+    print(f"3 in parallel: {time.monotonic() - started:.2f} s")
+    assert all(_pages(r, tmp_path) >= 1 for r in results)
+    assert _lo_profiles() - before == set()
+
+
+def _docx_with_external_image(url):
+    """A .docx whose picture is linked (r:link, TargetMode=External), not embedded."""
+    document = docx.Document()
+    document.add_paragraph("Документ со ссылкой на внешнее изображение")
+    document.add_picture(io.BytesIO(PNG))
+    plain = io.BytesIO()
+    document.save(plain)
+    source, out = zipfile.ZipFile(plain), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"r:embed=", b"r:link=")
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'Target="media/[^"]+"',
+                              f'Target="{url}" TargetMode="External"'.encode(), data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def probe():
+    """A local HTTP server that records every request line it receives."""
+    hits = []
+
+    class Probe(http.server.BaseHTTPRequestHandler):
+        def handle_one_request(self):
+            line = self.rfile.readline(65537)
+            if line:
+                hits.append(line)
+            self.close_connection = True
+            try:
+                self.wfile.write(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Probe)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.hits = hits
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@needs_soffice
+def test_external_image_is_not_fetched_during_conversion(app, probe, tmp_path, monkeypatch):
+    if not pdf.network_sandbox():
+        pytest.skip("unshare -n does not work here: LibreOffice cannot be kept offline")
+    data = _docx_with_external_image(f"http://127.0.0.1:{probe.server_address[1]}/probe.png")
+    with app.app_context():
+        result = pdf.convert(data)
+        time.sleep(0.3)
+        assert _pages(result, tmp_path) >= 1
+        assert probe.hits == []
+        # The control: without the sandbox the same file does reach the probe, so the
+        # assertion above tests something (SECURITY-NOTES §2.4: OPTIONS, HEAD, GET).
+        monkeypatch.setattr(pdf, "network_sandbox", lambda: [])
+        pdf.convert(data)
+        time.sleep(0.3)
+    assert probe.hits and b"/probe.png" in probe.hits[0]
+
+
+def _poll_until_done(client, document, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        fragment = client.get(f"/documents/{document.id}/pdf/status", headers=HX)
+        html = fragment.get_data(as_text=True)
+        assert fragment.status_code == 200
+        assert html.lstrip().startswith(f'<div id="pdf-{document.id}"')
+        if "every 1s" not in html:
+            return html
+        time.sleep(0.3)
+    raise AssertionError("the PDF was not ready in time")
+
+
+@needs_soffice
+def test_pdf_button_converts_in_background_with_polling(login_as, make_document):
+    client = login_as("centre")
+    document = make_document(client.user.organization_id)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f'hx-post="/documents/{document.id}/pdf/start"' in page
+    assert f'href="/documents/{document.id}/pdf"' in page  # the plain link without JavaScript
+
+    started = client.post(f"/documents/{document.id}/pdf/start", headers=HX)
+    html = started.get_data(as_text=True)
+    assert started.status_code == 200
+    assert 'hx-trigger="every 1s"' in html and "Готовим PDF" in html
+    assert f'hx-get="/documents/{document.id}/pdf/status"' in html
+    done = _poll_until_done(client, document)
+    pdf.wait_background()
+    assert f'href="/documents/{document.id}/pdf"' in done and "Скачать PDF" in done
+    stored = _reload(document)
+    assert stored.pdf_status == "done" and len(stored.pdf_sha256) == 64
+
+    # Cached: starting again answers "ready" at once, and the download is the stored file.
+    again = client.post(f"/documents/{document.id}/pdf/start", headers=HX).get_data(as_text=True)
+    assert "every 1s" not in again and "Скачать PDF" in again
+    response = client.get(f"/documents/{document.id}/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.mimetype == "application/pdf"
+    assert ".pdf" in response.headers["Content-Disposition"]
+
+
+@needs_soffice
+def test_plain_link_converts_once_and_caches_per_version(login_as, make_document, monkeypatch):
+    client = login_as("centre")
+    document = make_document(client.user.organization_id, status="published")
+    started = time.monotonic()
+    first = client.get(f"/documents/{document.id}/pdf")
+    print(f"synchronous request with conversion: {time.monotonic() - started:.2f} s")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF-")
+
+    def no_second_conversion(*args, **kwargs):
+        raise AssertionError("converted twice")
+
+    monkeypatch.setattr(pdf, "convert", no_second_conversion)
+    stored = _reload(document)
+    public = f"/docs/{stored.year}/{stored.slug}/pdf"
+    for url in (f"/documents/{document.id}/pdf", public):
+        assert client.get(url).data == first.data
+
+
+def test_conversion_is_refused_inside_a_transaction(app, make_document, make_org, monkeypatch):
+    document = make_document(make_org().id)
+    monkeypatch.setattr(pdf, "soffice_path", lambda: "/usr/bin/soffice")
+    with app.app_context(), db.connection_context(), db.atomic():
+        with pytest.raises(RuntimeError):
+            pdf.ensure_pdf(document)
+
+
+def test_slots_limit_conversions_across_processes(app):
+    with app.app_context():
+        with pdf.conversion_slot(slots=1):
+            # flock on a separately opened file: the same exclusion another worker would meet.
+            with pytest.raises(pdf.PdfBusy):
+                with pdf.conversion_slot(wait=0.3, slots=1):
+                    pass
+        with pdf.conversion_slot(wait=0.3, slots=1):  # released again
+            pass
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """Put a `soffice` shell script first on PATH; returns a function that sets its body."""
+    directory = tmp_path / "bin"
+    directory.mkdir()
+    script = directory / "soffice"
+    monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ['PATH']}")
+
+    def install(body):
+        script.write_text("#!/bin/sh\n" + body + "\n")
+        script.chmod(0o755)
+    return install
+
+
+def test_a_hanging_conversion_is_killed_at_the_timeout(app, fake_soffice):
+    fake_soffice("sleep 30")
+    with app.app_context():
+        started = time.monotonic()
+        with pytest.raises(pdf.PdfError, match="не удалось сформировать за 1 с"):
+            pdf.convert(b"PK", timeout=1)
+    assert time.monotonic() - started < 5
+    leftover = subprocess.run(["pgrep", "-f", "sleep 30"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+
+
+def test_failed_conversion_is_marked_and_not_retried_by_visitors(app, http, login_as, make_document,
+                                                                make_org, fake_soffice):
+    fake_soffice("exit 0")  # "succeeds" without writing a PDF: LibreOffice's silent failure
+    document = make_document(make_org().id, status="published")
+    stored = _reload(document)
+    public = f"/docs/{stored.year}/{stored.slug}"
+    response = http.get(f"{public}/pdf")
+    assert response.status_code == 503
+    assert "не смог преобразовать" in response.get_data(as_text=True)
+    assert _reload(document).pdf_status == "failed"
+    assert "Скачать PDF" not in http.get(public).get_data(as_text=True)
+    retry = http.get(f"{public}/pdf")
+    assert retry.status_code == 503 and "временно недоступен" in retry.get_data(as_text=True)
+    staff = login_as("centre")
+    assert "Повторить PDF" in staff.get(f"/documents/{document.id}").get_data(as_text=True)
+
+
+def test_without_libreoffice_pages_say_pdf_is_unavailable(http, login_as, make_document,
+                                                         monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: (
+        None if name == "soffice" else real_which(name, *args, **kwargs)))
+    client = login_as("centre")
+    document = make_document(client.user.organization_id, status="published")
+    message = "PDF недоступен: на сервере не установлен LibreOffice"
+    assert message in client.get(f"/documents/{document.id}").get_data(as_text=True)
+    stored = _reload(document)
+    public = f"/docs/{stored.year}/{stored.slug}"
+    assert message in http.get(public).get_data(as_text=True)
+    for response in (client.get(f"/documents/{document.id}/pdf"), http.get(f"{public}/pdf")):
+        assert response.status_code == 503 and message in response.get_data(as_text=True)
+    fragment = client.post(f"/documents/{document.id}/pdf/start", headers=HX)
+    assert message in fragment.get_data(as_text=True)
+    # Everything else still works.
+    assert client.get(f"/documents/{document.id}/docx").status_code == 200
+    assert http.get(f"{public}/docx").status_code == 200
+    assert http.get("/docs/feed.atom").status_code == 200
