@@ -26,7 +26,7 @@ setup: $(VENV)/.installed
 	$(BIN)/flask --app app setup
 
 run: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --workers $(WORKERS) --timeout 90 --bind $(HOST):$(PORT) --access-logfile - app:app
 
 dev: setup
 	$(BIN)/flask --app app run --debug --host $(HOST) --port $(PORT)

@@ -78,6 +78,8 @@ def load(instance_path):
         "OPORA_HTTPS": https,
         # Rows per page in lists.
         "PER_PAGE": 50,
+        # The centre's website: «Главная» on the public pages links there.
+        "SITE_URL": os.environ.get("OPORA_SITE_URL", ""),
         # Name shown in the header and on the public pages.
         "SITE_NAME": os.environ.get("OPORA_SITE_NAME", "МБУ «Центр развития образования»"),
     }

@@ -13,6 +13,7 @@ STATUSES = {
     "registered": "Зарегистрирован",
     "published": "Опубликован",
     "withdrawn": "Отозван",
+    "superseded": "Заменён новой версией",
 }
 
 

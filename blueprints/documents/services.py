@@ -89,15 +89,19 @@ def publish_document(document):
         older = document.previous
         slug = older.slug if older is not None and older.slug else None
         if slug:
-            GeneratedDocument.update(slug=None, status="registered").where(
+            GeneratedDocument.update(slug=None, status="superseded").where(
                 GeneratedDocument.id == older.id).execute()
         else:
             slug, n = base, 1
             while GeneratedDocument.select().where(GeneratedDocument.slug == slug).exists():
                 n += 1
                 slug = f"{base}-{n}"
-        GeneratedDocument.update(status="published", slug=slug, published_at=now()).where(
-            GeneratedDocument.id == document.id).execute()
+        # Conditional on the status: of two simultaneous clicks only one publishes.
+        changed = GeneratedDocument.update(status="published", slug=slug, published_at=now()).where(
+            (GeneratedDocument.id == document.id)
+            & (GeneratedDocument.status == "registered")).execute()
+        if not changed:
+            raise InvalidTransition("Документ уже опубликован.")
     return GeneratedDocument.get_by_id(document.id)
 
 
@@ -105,7 +109,10 @@ def withdraw_document(document, reason):
     """Withdraw a published document; the permalink stays and shows the reason."""
     if document.status != "published":
         raise InvalidTransition("Отозвать можно только опубликованный документ.")
-    GeneratedDocument.update(status="withdrawn", withdrawn_at=now(),
-                             withdrawal_reason=reason).where(
-        GeneratedDocument.id == document.id).execute()
+    changed = GeneratedDocument.update(status="withdrawn", withdrawn_at=now(),
+                                       withdrawal_reason=reason).where(
+        (GeneratedDocument.id == document.id)
+        & (GeneratedDocument.status == "published")).execute()
+    if not changed:
+        raise InvalidTransition("Документ уже отозван.")
     return GeneratedDocument.get_by_id(document.id)

@@ -80,7 +80,7 @@ def register_order(order, author):
     data = order_data(order)
     with db.atomic():
         document = documents.register_document(
-            "order", f"{order.kind_label} «{order.heading}»",
+            "order", order.heading,
             lambda number, on_date: order_context(data, number, on_date), order.order_date,
             author=author, organization=order.organization_id, source=("order", order.id))
         locked = Order.update(document=document, updated_at=now()).where(
