@@ -1,13 +1,11 @@
 """Organisations, accounts and the audit log, as first released."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model,
-                    TextField)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from . import frozen_base
 
 
 def up(db, migrator):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Organization(Base):
         kind = CharField(max_length=20, index=True)

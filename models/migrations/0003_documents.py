@@ -1,21 +1,13 @@
 """The document register: template versions, numbering series, generated documents."""
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+                    IntegerField, TextField)
+
+from . import existing, frozen_base
 
 
 def up(db, migrator):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class User(Base):
-        class Meta:
-            table_name = "user"
-
-    class Organization(Base):
-        class Meta:
-            table_name = "organization"
+    Base = frozen_base(db)
+    User, Organization = existing(db, "user", "organization")
 
     class TemplateVersion(Base):
         doctype = CharField(max_length=50, index=True)

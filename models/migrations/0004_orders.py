@@ -1,25 +1,13 @@
 """Orders with their clauses and annexes."""
-from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model,
-                    TextField)
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from . import existing, frozen_base
 
 
 def up(db, migrator):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Organization(Base):
-        class Meta:
-            table_name = "organization"
-
-    class User(Base):
-        class Meta:
-            table_name = "user"
-
-    class GeneratedDocument(Base):
-        class Meta:
-            table_name = "generated_document"
+    Base = frozen_base(db)
+    Organization, User, GeneratedDocument = existing(db, "organization", "user",
+                                                     "generated_document")
 
     class Order(Base):
         organization = ForeignKeyField(Organization, on_delete="RESTRICT")

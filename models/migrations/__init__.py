@@ -17,6 +17,23 @@ from ..base import now
 TABLE = "schema_migration"
 
 
+def frozen_base(database):
+    """The base class a migration declares its frozen tables on."""
+    class Base(Model):
+        class Meta:
+            legacy_table_names = False
+
+    Base.bind(database)
+    return Base
+
+
+def existing(database, *tables):
+    """Stand-ins for tables created by earlier migrations, for foreign keys to point at."""
+    base = frozen_base(database)
+    return [type(name.title().replace("_", ""), (base,), {"Meta": type("Meta", (), {
+        "table_name": name})}) for name in tables]
+
+
 def available():
     """Migration names in order: ['0001_initial', '0002_login_throttle', ...]."""
     names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])]
