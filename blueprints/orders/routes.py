@@ -187,4 +187,9 @@ def delete(order_id):
         audit("order_deleted", details=f"{order.id} {order.heading}")
         flash("Проект приказа удалён.", "success")
         return redirect(url_for("orders.index"), code=303)
-    return render_template("orders/delete.html", order=order, form=form)
+    return render_template(
+        "core/confirm.html", form=form, heading=f"Удалить проект «{order.heading}»?",
+        details="", button="Да, удалить",
+        warning="Проект и все его пункты будут удалены без возможности восстановления.",
+        action=url_for("orders.delete", order_id=order.id),
+        cancel=url_for("orders.show", order_id=order.id))

@@ -96,7 +96,12 @@ def delete(org_id):
         audit("organization_deleted", details=f"{org.id} {org.short_name}")
         flash(f"Организация «{org.short_name}» удалена.", "success")
         return redirect(url_for("orgs.index"), code=303)
-    return render_template("orgs/delete.html", org=org, form=form)
+    return render_template(
+        "core/confirm.html", form=form, heading=f"Удалить «{org.short_name}»?",
+        details=org.full_name, button="Да, удалить",
+        warning="Организация исчезнет из справочника. Это действие нельзя отменить. "
+                "Организацию, к которой привязаны учётные записи, удалить нельзя.",
+        action=url_for("orgs.delete", org_id=org.id), cancel=url_for("orgs.show", org_id=org.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])
