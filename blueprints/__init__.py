@@ -4,10 +4,12 @@
 def register_blueprints(app):
     from .auth.routes import bp as auth
     from .core.routes import bp as core
+    from .doctypes.routes import bp as doctypes
     from .documents.routes import bp as documents
+    from .meetings.routes import bp as meetings
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
     from .publications.routes import bp as publications
 
-    for blueprint in (core, auth, orgs, orders, documents, publications):
+    for blueprint in (core, auth, orgs, orders, meetings, documents, publications, doctypes):
         app.register_blueprint(blueprint)

@@ -231,7 +231,10 @@ BUILDERS = [build_order]
 
 
 def main():
-    for builder in BUILDERS:
+    # Imported here, not at the top: the protocol builders import the helpers of this module.
+    from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
+
+    for builder in [*BUILDERS, *PROTOCOL_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 

@@ -4,16 +4,21 @@ from playhouse.db_url import connect
 from .audit import AuditLog
 from .base import BaseModel, db, now
 from .document import GeneratedDocument, NumberSeries, TemplateVersion
+from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,
+                      MeetingAttendee, MeetingGuest)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .organization import KINDS, Organization
 from .user import ROLES, User
 
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
-              Order, OrderClause, OrderAnnex]
+              Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
+              MeetingGuest, AgendaItem, Decision]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
-           "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now"]
+           "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now",
+           "MEMBER_ROLES", "AgendaItem", "Body", "BodyMember", "Decision", "Meeting",
+           "MeetingAttendee", "MeetingGuest"]
 
 
 def make_db(url):

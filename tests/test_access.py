@@ -56,6 +56,32 @@ POLICY = {
     "publications.pdf_download": EVERYONE,
     "publications.feed": EVERYONE,
     "publications.register_csv": EVERYONE,
+    "doctypes.index": EDITORS,
+    "doctypes.show": EDITORS,
+    "doctypes.upload": EDITORS,
+    "doctypes.download_active": EDITORS,
+    "doctypes.download_builtin": EDITORS,
+    "doctypes.sample": EDITORS,
+    "doctypes.download_version": EDITORS,
+    "doctypes.preview": EDITORS,
+    "doctypes.activate": EDITORS,
+    "doctypes.restore_builtin": EDITORS,
+    "meetings.index": STAFF,
+    "meetings.bodies": STAFF,
+    "meetings.body": STAFF,
+    "meetings.create_body": EDITORS,
+    "meetings.edit_body": EDITORS,
+    "meetings.delete_body": EDITORS,
+    "meetings.create_member": EDITORS,
+    "meetings.edit_member": EDITORS,
+    "meetings.delete_member": EDITORS,
+    "meetings.create": EDITORS,
+    "meetings.show": STAFF,
+    "meetings.edit": EDITORS,
+    "meetings.delete": EDITORS,
+    "meetings.register": EDITORS,
+    "meetings.protocol": STAFF,
+    "meetings.extract": STAFF,
 }
 
 
@@ -97,6 +123,12 @@ def world(app, make_user, make_org, make_order):
     published = create_document(app, centre.organization_id, status="published")
     common.update(doc_id=create_document(app, school.organization_id).id, year=published.year,
                   slug=published.slug)
+    from .test_template_gate import store_version  # an uploaded order template, version 1
+    common.update(doctype="order", version=store_version(app).version)
+    # Fresh councils, members and meetings per request, as for orders: a POST may delete them.
+    from .test_meetings import create_body, create_meeting, create_member
+    common.update(body_id=lambda: create_body().id, member_id=lambda: create_member().id,
+                  meeting_id=lambda: create_meeting().id, number=1)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}
