@@ -139,6 +139,8 @@ def grid_table(doc, header, body, widths, size=12):
         for cell, value, width in zip(cells, values, widths):
             cell.width = width
             cell_text(cell, value, align=CENTER if bold else LEFT, bold=bold, size=size)
+    for column, width in zip(table.columns, widths):  # LibreOffice reads the column grid
+        column.width = width
     return table
 
 

@@ -113,14 +113,10 @@ def build_protocol():
     stamp.paragraph_format.left_indent = Cm(9)
     para(doc, "Список присутствовавших на заседании", align=CENTER, bold=True, indent=0,
          space_after=12)
-    widths = (Cm(1.5), Cm(6.5), Cm(8.5))
-    table = grid_table(doc, ["№", "Фамилия, имя, отчество", "Должность"],
-                       [["{%tr for row in attendance_rows %}", "", ""],
-                        ["{{ row.number }}", "{{ row.name }}", "{{ row.job_title }}"],
-                        ["{%tr endfor %}", "", ""]], widths)
-    # grid_table sets cell widths only; LibreOffice reads the column grid.
-    for column, width in zip(table.columns, widths):
-        column.width = width
+    grid_table(doc, ["№", "Фамилия, имя, отчество", "Должность"],
+               [["{%tr for row in attendance_rows %}", "", ""],
+                ["{{ row.number }}", "{{ row.name }}", "{{ row.job_title }}"],
+                ["{%tr endfor %}", "", ""]], (Cm(1.5), Cm(6.5), Cm(8.5)))
     tag(doc, "{%p endif %}")
     save(doc, "protocol.docx")
 

@@ -20,6 +20,33 @@ ACTIONS = {
     "organization_updated": "Изменена организация",
     "organization_deleted": "Удалена организация",
     "organizations_imported": "Загрузка справочника",
+    "order_created": "Создан проект приказа",
+    "order_updated": "Изменён проект приказа",
+    "order_deleted": "Удалён проект приказа",
+    "order_registered": "Зарегистрирован приказ",
+    "document_published": "Опубликован документ",
+    "document_withdrawn": "Отозван документ",
+    "body_created": "Создан коллегиальный орган",
+    "body_updated": "Изменён коллегиальный орган",
+    "body_deleted": "Удалён коллегиальный орган",
+    "body_member_created": "Добавлен член органа",
+    "body_member_updated": "Изменён член органа",
+    "body_member_deleted": "Удалён член органа",
+    "meeting_created": "Создано заседание",
+    "meeting_updated": "Изменено заседание",
+    "meeting_deleted": "Удалено заседание",
+    "meeting_registered": "Зарегистрирован протокол",
+    "template_uploaded": "Загружен шаблон",
+    "template_rejected": "Шаблон отклонён",
+    "template_activated": "Шаблон включён",
+    "template_rolled_back": "Возврат к версии шаблона",
+    "template_builtin_restored": "Возврат к встроенному шаблону",
+}
+
+OBJECTS = {
+    "organization": "Организация", "user": "Пользователь", "order": "Приказ",
+    "generateddocument": "Документ", "body": "Коллегиальный орган", "bodymember": "Член органа",
+    "meeting": "Заседание", "templateversion": "Версия шаблона",
 }
 
 
@@ -32,6 +59,10 @@ class AuditLog(BaseModel):
     object_id = IntegerField(null=True)
     details = TextField(default="")
     ip = CharField(max_length=45, default="")
+
+    @property
+    def object_label(self):
+        return OBJECTS.get(self.object_type, self.object_type)
 
     @property
     def action_label(self):

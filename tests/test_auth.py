@@ -246,3 +246,14 @@ def test_audit_log_records_denied_access(login_as):
     admin = login_as("admin")
     page = admin.get("/audit").get_data(as_text=True)
     assert "Отказ в доступе" in page
+
+
+def test_every_audit_action_has_a_russian_label():
+    import re
+    from pathlib import Path
+
+    from models.audit import ACTIONS
+    source = "\n".join(p.read_text("utf-8") for p in Path("blueprints").rglob("*.py"))
+    used = set(re.findall(r'audit\(\s*"([a-z_]+)"', source))
+    used |= {"template_activated", "template_rolled_back"}  # chosen by a conditional
+    assert used and used - ACTIONS.keys() == set()

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 # Characters XML and databases refuse (NUL breaks PostgreSQL; the rest break .docx).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -30,6 +30,8 @@ class BaseForm(FlaskForm):
                 if not -INT_MAX <= field.data <= INT_MAX and not field.errors:
                     field.errors = [*field.errors, "Слишком большое число."]
                     ok = False
+        if not ok:
+            self._errors = None  # recompute form.errors with the messages added here
         return ok
 
 
@@ -52,6 +54,14 @@ def strip(value):
     return value
 
 
+def text_field(label, limit, required=False, area=False, description=None):
+    """A trimmed text field with a length limit and Russian messages."""
+    field = TextAreaField if area else StringField
+    return field(label, filters=[strip], description=description, validators=[
+        DataRequired("Заполните это поле.") if required else Optional(),
+        Length(max=limit, message=f"Не длиннее {limit} символов.")])
+
+
 def choices(pairs):
     """Select options from (value, label) pairs or a dict."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
@@ -70,4 +80,4 @@ class ConfirmForm(BaseForm):
 
 
 __all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "RowForm", "choices", "leaf_fields",
-           "strip"]
+           "strip", "text_field"]

@@ -155,6 +155,9 @@ class CompiledTemplate:
             raise RenderError(f"Шаблон «{doctype}» нарушает ограничения: {error}") from error
         except TemplateError as error:
             raise RenderError(f"Ошибка в шаблоне «{doctype}»: {error}") from error
+        except Exception as error:  # e.g. {{ 1 / 0 }} on data the sample never reached
+            raise RenderError(f"Шаблон «{doctype}» не удалось заполнить (ошибка вычисления: "
+                              f"{error})") from error
         parts = {}
         for name, xml in out.items():
             try:  # strict: a part that does not parse is never written into a file

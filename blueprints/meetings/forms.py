@@ -3,26 +3,19 @@ import re
 
 from markupsafe import Markup, escape
 from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+                     SelectField, SelectMultipleField)
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import html_params
 
 from models import MEMBER_ROLES, BodyMember
 
-from ..core.forms import INT_MAX, BaseForm, RowForm, choices, strip
+from ..core.forms import INT_MAX, BaseForm, RowForm, choices, text_field
 from ..core.rows import apply_action
 
 REQUIRED = "Заполните это поле."
 MAX_VOTES = 1000
 MAX_ITEMS, MAX_DECISIONS, MAX_GUESTS = 50, 50, 50
 
-
-def _text(label, limit, required=False, area=False, description=None):
-    field = TextAreaField if area else StringField
-    return field(label, filters=[strip], description=description, validators=[
-        DataRequired(REQUIRED) if required else Optional(),
-        Length(max=limit, message=f"Не длиннее {limit} символов.")])
 
 
 def _optional_int(value):
@@ -55,17 +48,17 @@ class BodyForm(BaseForm):
                                validators=[InputRequired("Выберите организацию.")],
                                description="При которой действует совет: её наименование "
                                            "печатается в протоколе.")
-    name = _text("Наименование", 300, required=True,
+    name = text_field("Наименование", 300, required=True,
                  description="Например: Координационный совет по повышению качества образования")
-    name_genitive = _text("Наименование в родительном падеже", 300, description=(
+    name_genitive = text_field("Наименование в родительном падеже", 300, description=(
         "Для заголовка протокола «заседания …»: «координационного совета по повышению качества "
         "образования». Оставьте пустым — заполнится автоматически, проверьте результат."))
 
 
 class MemberForm(BaseForm):
-    full_name = _text("Фамилия, имя, отчество", 200, required=True,
+    full_name = text_field("Фамилия, имя, отчество", 200, required=True,
                       description="Полностью: Смирнова Людмила Аркадьевна")
-    job_title = _text("Должность", 300,
+    job_title = text_field("Должность", 300,
                       description="Например: директор МБОУ «СОШ № 1»")
     role = SelectField("Роль в составе", choices=choices(MEMBER_ROLES), default="member")
     is_active = BooleanField("Входит в состав", default=True,
@@ -95,23 +88,23 @@ VOTES = [Optional(), NumberRange(0, MAX_VOTES, message=f"Число от 0 до 
 
 
 class DecisionForm(RowForm):
-    text = _text("Решение", 3000, required=True, area=True)
-    executor = _text("Ответственный", 300)
-    deadline = _text("Срок", 100, description="Дата или «ежеквартально», «до 01.12.2026»")
+    text = text_field("Решение", 3000, required=True, area=True)
+    executor = text_field("Ответственный", 300)
+    deadline = text_field("Срок", 100, description="Дата или «ежеквартально», «до 01.12.2026»")
 
 
 class GuestForm(RowForm):
-    full_name = _text("ФИО приглашённого", 200, required=True)
-    job_title = _text("Должность", 300)
+    full_name = text_field("ФИО приглашённого", 200, required=True)
+    job_title = text_field("Должность", 300)
 
 
 class ItemForm(RowForm):
-    title = _text("Вопрос", 1000, required=True, description="«Об итогах …», «О …»")
-    speaker = _text("Докладчик", 300, description="Фамилия И.О., должность")
-    heard = _text("СЛУШАЛИ", 10000, area=True,
+    title = text_field("Вопрос", 1000, required=True, description="«Об итогах …», «О …»")
+    speaker = text_field("Докладчик", 300, description="Фамилия И.О., должность")
+    heard = text_field("СЛУШАЛИ", 10000, area=True,
                   description="Кого и о чём: «Смирнову Л.А. — о результатах ВПР …». "
                               "Каждая строка — отдельный абзац.")
-    spoke = _text("ВЫСТУПИЛИ", 10000, area=True, description="Необязательно.")
+    spoke = text_field("ВЫСТУПИЛИ", 10000, area=True, description="Необязательно.")
     votes_for = IntegerField("за", validators=VOTES)
     votes_against = IntegerField("против", validators=VOTES)
     votes_abstained = IntegerField("воздержались", validators=VOTES)
@@ -132,7 +125,7 @@ class ItemForm(RowForm):
 class MeetingForm(BaseForm):
     meeting_date = DateField("Дата заседания", format="%Y-%m-%d",
                              validators=[InputRequired("Укажите дату.")])
-    place = _text("Место проведения", 200, description="Например: г. Новоречинск")
+    place = text_field("Место проведения", 200, description="Например: г. Новоречинск")
     chair = SelectField("Председатель", coerce=_optional_int,
                         validators=[InputRequired("Выберите председателя.")])
     secretary = SelectField("Секретарь", coerce=_optional_int,

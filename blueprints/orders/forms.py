@@ -1,33 +1,26 @@
 """The order form: requisites, clauses with sub-clauses, annexes."""
-from wtforms import (DateField, FieldList, FormField, HiddenField, IntegerField, SelectField,
-                     StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, FieldList, FormField, HiddenField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ORDER_KINDS
 
-from ..core.forms import INT_MAX, BaseForm, RowForm, choices, strip
+from ..core.forms import INT_MAX, BaseForm, RowForm, choices, text_field
 
 REQUIRED = "Заполните это поле."
 
 
-def _text(label, limit, required=False, area=False, description=None):
-    field = TextAreaField if area else StringField
-    return field(label, filters=[strip], description=description, validators=[
-        DataRequired(REQUIRED) if required else Optional(),
-        Length(max=limit, message=f"Не длиннее {limit} символов.")])
-
 
 class ClauseForm(RowForm):
     level = IntegerField(default=0, validators=[Optional(), NumberRange(0, 1)])
-    text = _text("Текст пункта", 3000, required=True, area=True)
-    executor = _text("Исполнитель", 300)
-    deadline = _text("Срок", 100, description="Дата или «ежеквартально», «до 15.09.2026»")
+    text = text_field("Текст пункта", 3000, required=True, area=True)
+    executor = text_field("Исполнитель", 300)
+    deadline = text_field("Срок", 100, description="Дата или «ежеквартально», «до 15.09.2026»")
 
 
 class AnnexForm(RowForm):
-    title = _text("Заголовок приложения", 500, required=True)
-    text = _text("Текст", 20000, area=True, description="Абзацы разделяйте пустой строкой.")
-    table = _text("Таблица", 50000, area=True, description=(
+    title = text_field("Заголовок приложения", 500, required=True)
+    text = text_field("Текст", 20000, area=True, description="Абзацы разделяйте пустой строкой.")
+    table = text_field("Таблица", 50000, area=True, description=(
         "Вставьте таблицу из Excel или Word: каждая строка с новой строки, столбцы через "
         "табуляцию или «;». Первая строка — заголовки столбцов."))
 
@@ -36,19 +29,19 @@ class OrderForm(BaseForm):
     kind = SelectField("Вид документа", choices=choices(ORDER_KINDS), default="order")
     order_date = DateField("Дата", format="%Y-%m-%d", validators=[InputRequired(
         "Укажите дату.")], description="Дата подписания; номер присваивается при регистрации.")
-    founder = _text("Учредитель (строка над наименованием)", 500,
+    founder = text_field("Учредитель (строка над наименованием)", 500,
                     description="Например: Администрация муниципального образования Новоречинский район")
-    place = _text("Место издания", 200, description="Например: г. Новоречинск")
-    heading = _text("Заголовок", 500, required=True,
+    place = text_field("Место издания", 200, description="Например: г. Новоречинск")
+    heading = text_field("Заголовок", 500, required=True,
                     description="«О(б) …», без точки в конце")
-    preamble = _text("Преамбула", 5000, area=True,
+    preamble = text_field("Преамбула", 5000, area=True,
                      description="«В соответствии с …», «В целях …». Слово «ПРИКАЗЫВАЮ:» добавится само.")
     clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=100)
-    control_clause = _text("Пункт о контроле", 1000, area=True)
-    signer_position = _text("Должность подписывающего", 200, required=True)
-    signer_name = _text("ФИО подписывающего", 200, required=True,
+    control_clause = text_field("Пункт о контроле", 1000, area=True)
+    signer_position = text_field("Должность подписывающего", 200, required=True)
+    signer_name = text_field("ФИО подписывающего", 200, required=True,
                         description="Полностью; в документе будет «И.О. Фамилия»")
-    executor_note = _text("Исполнитель (внизу документа)", 300,
+    executor_note = text_field("Исполнитель (внизу документа)", 300,
                           description="ФИО и телефон исполнителя")
     annexes = FieldList(FormField(AnnexForm), max_entries=20)
     version = HiddenField()

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from models import KINDS, Organization
 
-from ..core.forms import BaseForm, choices, strip
+from ..core.forms import BaseForm, choices, strip, text_field
 
 REQUIRED = "Заполните это поле."
 
@@ -18,22 +18,17 @@ def inn_is_valid(inn):
     return check == int(inn[9])
 
 
-def _text(label, max_length, required=False, description=None):
-    first = DataRequired(REQUIRED) if required else Optional()
-    return StringField(label, filters=[strip], description=description, validators=[
-        first, Length(max=max_length, message=f"Не длиннее {max_length} символов.")])
-
 
 class OrganizationForm(BaseForm):
     kind = SelectField("Вид организации", choices=choices(KINDS), default="school",
                        validators=[DataRequired(REQUIRED)])
-    full_name = _text("Полное наименование", 500, required=True,
+    full_name = text_field("Полное наименование", 500, required=True,
                       description="Как в Уставе, например: Муниципальное бюджетное "
                                   "общеобразовательное учреждение «Средняя школа № 1»")
-    short_name = _text("Краткое наименование", 200, required=True,
+    short_name = text_field("Краткое наименование", 200, required=True,
                        description="Например: МБОУ «СШ № 1»")
-    municipality = _text("Муниципальное образование", 200, required=True)
-    address = _text("Адрес", 500)
+    municipality = text_field("Муниципальное образование", 200, required=True)
+    address = text_field("Адрес", 500)
     inn = StringField("ИНН", filters=[strip], validators=[Optional()],
                       description="10 цифр (для юридического лица).")
     kpp = StringField("КПП", filters=[strip], validators=[
@@ -44,8 +39,8 @@ class OrganizationForm(BaseForm):
     email = StringField("Электронная почта", filters=[strip], validators=[
         Optional(), Length(max=254, message="Не длиннее 254 символов."),
         Email(message="Укажите адрес электронной почты, например school1@example.ru.")])
-    head_position = _text("Должность руководителя", 200, description="Например: директор")
-    head_name = _text("ФИО руководителя", 200, description="Полностью: Иванова Мария Петровна")
+    head_position = text_field("Должность руководителя", 200, description="Например: директор")
+    head_name = text_field("ФИО руководителя", 200, description="Полностью: Иванова Мария Петровна")
     is_leader = BooleanField("Школа-лидер (наставник)")
     is_low_result = BooleanField("Школа с низкими образовательными результатами (ШНОР)")
 

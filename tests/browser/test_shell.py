@@ -76,10 +76,6 @@ def test_centre_live_search_in_directory(page, shot):
     assert page.evaluate("window.__operaNoReload") is True, "the page was reloaded"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: the live-search forms use hx-target='#orgs-table' with the default innerHTML swap "
-    "while the fragment brings its own <div id='orgs-table'>, so the table div nests inside "
-    "itself (duplicate id, nested aria-live); fix: hx-swap='outerHTML' on the form"))
 def test_live_search_swaps_the_table_not_nests_it(page):
     log_in(page, "centre")
     page.goto("/orgs/")
