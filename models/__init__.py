@@ -26,8 +26,11 @@ def make_db(url):
     if url.startswith("sqlite"):
         # IMMEDIATE: a transaction that reads then writes takes the write lock up front,
         # so concurrent workers wait (busy timeout) instead of failing with "database is locked".
+        # Pooled: a request reuses its worker's connection instead of reopening the file and
+        # re-running the pragmas (measured: a third of the directory page's database time).
         return connect(
-            url,
+            url.replace("sqlite://", "sqlite+pool://", 1), max_connections=32, stale_timeout=600,
+            check_same_thread=False,  # a pooled connection may serve another thread later
             pragmas={"journal_mode": "wal", "foreign_keys": 1, "cache_size": -64000,
                      "synchronous": "normal"},
             timeout=10,

@@ -59,6 +59,9 @@ class Organization(BaseModel):
             query = query.where(cls.municipality == municipality)
         if kind:
             query = query.where(cls.kind == kind)
+        # Only what the list shows: the long search text and timestamps are not loaded.
+        query = query.select(cls.id, cls.kind, cls.short_name, cls.municipality, cls.head_name,
+                             cls.inn, cls.is_leader, cls.is_low_result)
         if leader == "leader":
             query = query.where(cls.is_leader == True)  # noqa: E712 (peewee expression)
         elif leader == "low":

@@ -65,6 +65,8 @@ def app(tmp_path):
     yield application
     if not db.is_closed():
         db.close()
+    if hasattr(db.obj, "close_all"):  # pooled SQLite: release this test's file handles
+        db.obj.close_all()
 
 
 @pytest.fixture

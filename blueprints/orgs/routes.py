@@ -156,7 +156,7 @@ def import_confirm(token):
 @bp.route("/export.xlsx")
 @access(*STAFF)
 def export():
-    orgs = Organization.search(_visible())
+    orgs = _visible().order_by(Organization.kind, Organization.short_name, Organization.id)
     data = importer.export_xlsx(orgs)
     return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
                      download_name=f"Справочник организаций {date.today():%d.%m.%Y}.xlsx")
