@@ -35,7 +35,7 @@ def test_login_page_and_school_dashboard(page, shot):
     # A school sees its own card in the menu, not the directory.
     nav = page.get_by_role("navigation", name="Основное меню")
     expect(nav.get_by_role("link", name="Моя школа")).to_be_visible()
-    expect(nav.get_by_role("link", name="Справочник организаций")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Организации")).to_have_count(0)
     shot(page, "02-dashboard-school1")
 
 
@@ -45,7 +45,7 @@ def test_centre_live_search_in_directory(page, shot):
     shot(page, "03-dashboard-centre")
 
     page.get_by_role("navigation", name="Основное меню").get_by_role(
-        "link", name="Справочник организаций").click()
+        "link", name="Организации").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Справочник организаций")
     expect(page).to_have_url(re.compile(r"/orgs/$"))
     table = page.locator("main")
