@@ -41,7 +41,8 @@ def test_centre_creates_registers_and_publishes_an_order(page, shot):
     expect(page.get_by_text("Опубликован", exact=True).first).to_be_visible()
 
     page.goto("/docs/")
-    page.get_by_role("searchbox").fill(heading)
+    with page.expect_response(lambda r: "q=" in r.url):  # let the live search finish first
+        page.get_by_role("searchbox").fill(heading)
     link = page.get_by_role("link", name=heading)
     expect(link).to_be_visible()
     shot(page, "22-public-docs")
