@@ -54,6 +54,8 @@ def load(instance_path):
         "OPORA_DEMO": _env_bool("OPORA_DEMO", True),
         # A working day: after this a session ends and the user signs in again.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("OPORA_SESSION_HOURS", 10)),
+        # Counted from sign-in, so the cookie is not re-signed and re-sent on every request.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Largest request body (a 20 MB body gets 413 with a Russian page).
         "MAX_CONTENT_LENGTH": _env_int("OPORA_MAX_BODY_MB", 10) * 1024 * 1024,
         # Largest uploaded file (imports, templates), checked before parsing.

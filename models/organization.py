@@ -29,6 +29,9 @@ class Organization(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
+    class Meta:
+        indexes = ((("kind", "short_name", "id"), False),)  # the directory's order
+
     def save(self, *args, **kwargs):
         self.search_text = " ".join(
             [self.short_name, self.full_name, self.inn, self.head_name, self.address]

@@ -2,6 +2,8 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from peewee import Case, fn
+
 from models import Organization, User
 
 from ..auth.access import ALL_USERS, access
@@ -10,12 +12,19 @@ bp = Blueprint("core", __name__)
 
 
 def _school_counts():
-    schools = Organization.select().where(Organization.kind == "school")
-    return {
-        "schools": schools.count(),
-        "low_result": schools.where(Organization.is_low_result == True).count(),  # noqa: E712
-        "leaders": schools.where(Organization.is_leader == True).count(),  # noqa: E712
-    }
+    """All the directory counts in one query (each peewee query costs more to build than to run)."""
+    school = Organization.kind == "school"
+
+    def share(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    total, schools, low, leaders = Organization.select(
+        fn.COUNT(Organization.id), share(school),
+        share(school & (Organization.is_low_result == True)),  # noqa: E712
+        share(school & (Organization.is_leader == True)),  # noqa: E712
+    ).tuples().get()
+    return {"organizations": total, "schools": schools or 0, "low_result": low or 0,
+            "leaders": leaders or 0}
 
 
 @bp.route("/")
@@ -29,7 +38,6 @@ def index():
                                .order_by(User.full_name))
     else:
         cards.update(_school_counts())
-        cards["organizations"] = Organization.select().count()
     if current_user.role == "admin":
         cards["users"] = User.select().count()
         cards["inactive_users"] = User.select().where(User.is_active == False).count()  # noqa: E712
