@@ -72,8 +72,14 @@ def _body_form(body=None):
 
 
 def _body_form_page(form, body):
-    return render_template("meetings/body_form.html", form=form, body=body), (
-        422 if form.errors else 200)
+    back = url_for("meetings.body", body_id=body.id) if body else url_for("meetings.bodies")
+    return render_template(
+        "core/simple_form.html", form=form, form_id="body-form",
+        fields=("name", "name_genitive", "organization"),
+        heading=f"Изменение: {body.name}" if body else "Новый совет или комиссия",
+        back_url=back, back_label=body.name if body else "Советы и комиссии",
+        action=url_for("meetings.edit_body", body_id=body.id) if body
+        else url_for("meetings.create_body")), 422 if form.errors else 200
 
 
 @bp.route("/bodies/new", methods=["GET", "POST"])
@@ -137,8 +143,13 @@ def _member_or_404(member_id):
 
 
 def _member_form_page(form, body, member):
-    return render_template("meetings/member_form.html", form=form, body=body,
-                           member=member), 422 if form.errors else 200
+    return render_template(
+        "core/simple_form.html", form=form, form_id="member-form",
+        fields=("full_name", "job_title", "role", "is_active"),
+        heading=f"Изменение: {member.full_name}" if member else "Новый участник",
+        back_url=url_for("meetings.body", body_id=body.id), back_label=body.name,
+        action=url_for("meetings.edit_member", member_id=member.id) if member
+        else url_for("meetings.create_member", body_id=body.id)), 422 if form.errors else 200
 
 
 @bp.route("/bodies/<int:body_id>/members/new", methods=["GET", "POST"])
