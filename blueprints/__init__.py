@@ -9,7 +9,9 @@ def register_blueprints(app):
     from .meetings.routes import bp as meetings
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
+    from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
 
-    for blueprint in (core, auth, orgs, orders, meetings, documents, publications, doctypes):
+    for blueprint in (core, auth, orgs, orders, meetings, programmes, documents, publications,
+                      doctypes):
         app.register_blueprint(blueprint)

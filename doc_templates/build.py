@@ -171,7 +171,7 @@ def _stable(data):
 
 # --- ПРИКАЗ / РАСПОРЯЖЕНИЕ ------------------------------------------------------------------
 
-def build_order():
+def build_order(name="order.docx"):
     doc = new_document()
     tag(doc, "{%p if is_draft %}")
     para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
@@ -226,7 +226,7 @@ def build_order():
             cell_text(cell, text, align=CENTER if texts[3] else LEFT, bold=texts[3], size=12)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    save(doc, "order.docx")
+    save(doc, name)
 
 
 BUILDERS = [build_order]
@@ -234,9 +234,10 @@ BUILDERS = [build_order]
 
 def main():
     # Imported here, not at the top: the protocol builders import the helpers of this module.
+    from .build_programme import BUILDERS as PROGRAMME_BUILDERS
     from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
 
-    for builder in [*BUILDERS, *PROTOCOL_BUILDERS]:
+    for builder in [*BUILDERS, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 

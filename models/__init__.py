@@ -7,18 +7,22 @@ from .document import GeneratedDocument, NumberSeries, TemplateVersion
 from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,
                       MeetingAttendee, MeetingGuest)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
+from .programme import (DIRECTIONS, PROGRAMME_STATUSES, Indicator, Programme, ProgrammeComment,
+                        ProgrammeRevision, ProgrammeSection, RiskFactor)
 from .organization import KINDS, Organization
 from .user import ROLES, User
 
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
-              MeetingGuest, AgendaItem, Decision]
+              MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
+              ProgrammeSection, ProgrammeRevision, ProgrammeComment]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now",
            "MEMBER_ROLES", "AgendaItem", "Body", "BodyMember", "Decision", "Meeting",
-           "MeetingAttendee", "MeetingGuest"]
+           "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
+           "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor"]
 
 
 def make_db(url):

@@ -36,6 +36,15 @@ ACTIONS = {
     "meeting_updated": "Изменено заседание",
     "meeting_deleted": "Удалено заседание",
     "meeting_registered": "Зарегистрирован протокол",
+    "programme_created": "Создана программа",
+    "programme_submitted": "Программа отправлена на рассмотрение",
+    "programme_returned": "Программа возвращена на доработку",
+    "programme_agreed": "Программа согласована",
+    "programme_commented": "Замечание к программе",
+    "programme_comment_answered": "Ответ на замечание",
+    "programmes_approved": "Программы утверждены приказом",
+    "programmes_published": "Программы опубликованы",
+    "reference_updated": "Изменён справочник",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",
@@ -46,7 +55,8 @@ ACTIONS = {
 OBJECTS = {
     "organization": "Организация", "user": "Пользователь", "order": "Приказ",
     "generateddocument": "Документ", "body": "Коллегиальный орган", "bodymember": "Член органа",
-    "meeting": "Заседание", "templateversion": "Версия шаблона",
+    "meeting": "Заседание", "templateversion": "Версия шаблона", "programme": "Программа",
+    "riskfactor": "Фактор риска", "indicator": "Показатель",
 }
 
 

@@ -15,6 +15,7 @@ from models import User
 from ..core.audit import audit
 from ..core.errors import render_error
 from ..core.htmx import wants_fragment
+from ..core.stash import stash_form, wants_stash
 
 ANONYMOUS = "anonymous"  # anyone, signed in or not
 STAFF = ("admin", "centre", "department")
@@ -55,7 +56,11 @@ def _load_user(session_id):
 
 
 def _to_login():
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if wants_stash():  # the form comes back with everything typed after signing in
+        target = url_for("auth.login", next=stash_form())
+    else:
+        target = url_for("auth.login",
+                         next=request.full_path if request.method == "GET" else None)
     if wants_fragment():
         return make_response(redirect=target)
     return redirect(target)

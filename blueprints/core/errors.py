@@ -1,7 +1,8 @@
 """Error pages in Russian; a short fragment when htmx asked for one."""
 import logging
 
-from flask import render_template
+from flask import redirect, render_template
+from flask_htmx import make_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
@@ -39,6 +40,12 @@ def render_error(code, message=None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf(error):
+        from .htmx import wants_fragment
+        from .stash import stash_form, wants_stash
+
+        if wants_stash():  # back to the same page with what was typed
+            target = stash_form()
+            return make_response(redirect=target) if wants_fragment() else redirect(target, 303)
         return render_error(
             400,
             "Форма устарела или отправлена не с этой страницы. "

@@ -1,4 +1,5 @@
 """Formatting shared by HTML pages and .docx documents (ГОСТ Р 7.0.97-2016 forms)."""
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -61,3 +62,20 @@ FILTERS = {
 
 def init_app(app):
     app.jinja_env.filters.update(FILTERS)
+
+
+def place_of(address):
+    """«г. Новоречинск» from an address, for the place of issue of a document."""
+    match = re.search(r"(?:^|,\s*)((?:г|с|п|пгт)\.\s*[^,]+)", address or "")
+    return match.group(1).strip() if match else ""
+
+
+_GENITIVE = {"управление": "управления", "комитет": "комитета", "департамент": "департамента",
+             "министерство": "министерства", "отдел": "отдела", "администрация": "администрации"}
+
+
+def genitive(name):
+    """«Управление образования …» → «управления образования …» for «приказом …»."""
+    first, _, rest = (name or "").partition(" ")
+    word = _GENITIVE.get(first.lower())
+    return f"{word} {rest}".strip() if word else name

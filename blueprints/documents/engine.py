@@ -103,6 +103,40 @@ def _finish(rendered):
     return DocxTemplate.resolve_listing(None, rendered)
 
 
+def _grid_from_cells(tree):
+    """Column widths from the first row's cells, kept within the table's width.
+
+    A `{%tc %}` loop repeats a cell with its width, but docxtpl only pads or trims the
+    column grid, which LibreOffice follows: a loop of three years then showed one wide and
+    two hairline columns. Tables whose first row spans columns are left as they are.
+    """
+    w = f"{{{W_NS}}}"
+    for table in tree.iter(f"{w}tbl"):
+        grid, first = table.find(f"{w}tblGrid"), table.find(f"{w}tr")
+        if grid is None or first is None:
+            continue
+        columns = grid.findall(f"{w}gridCol")
+        widths = []
+        for cell in first.findall(f"{w}tc"):
+            width = cell.find(f"{w}tcPr/{w}tcW")
+            if (width is None or cell.find(f"{w}tcPr/{w}gridSpan") is not None
+                    or width.get(f"{w}type", "dxa") != "dxa"):
+                break
+            widths.append(int(width.get(f"{w}w")))
+        if len(widths) != len(columns) or not all(widths):
+            continue
+        total = sum(int(c.get(f"{w}w") or 0) for c in columns)
+        scale = min(1.0, total / sum(widths)) if total else 1.0
+        for column, width in zip(columns, widths):
+            column.set(f"{w}w", str(int(width * scale)))
+        if scale < 1.0:
+            for row in table.findall(f"{w}tr"):
+                for cell in row.findall(f"{w}tc"):
+                    width = cell.find(f"{w}tcPr/{w}tcW")
+                    if width is not None and width.get(f"{w}type", "dxa") == "dxa":
+                        width.set(f"{w}w", str(int(int(width.get(f"{w}w")) * scale)))
+
+
 class CompiledTemplate:
     """A template version parsed and compiled once: body, headers and footers."""
 
@@ -167,6 +201,7 @@ class CompiledTemplate:
                                   f"{error}") from error
             if name == "word/document.xml":
                 tree = DocxTemplate.fix_tables(None, xml)
+                _grid_from_cells(tree)
                 for index, pr in enumerate(tree.iter("{http://schemas.openxmlformats.org/"
                                                      "drawingml/2006/wordprocessingDrawing}docPr"),
                                            start=1001):

@@ -38,8 +38,9 @@ def all_doctypes():
     """Every doctype of the product, in menu order."""
     from ..meetings.documents import DOCTYPES as MEETINGS
     from ..orders.documents import DOCTYPES as ORDERS
+    from ..programmes.documents import DOCTYPES as PROGRAMMES
 
-    return {d.key: d for d in (*ORDERS, *MEETINGS)}
+    return {d.key: d for d in (*ORDERS, *MEETINGS, *PROGRAMMES)}
 
 
 def get_doctype(key):

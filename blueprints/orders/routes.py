@@ -1,5 +1,4 @@
 """Orders: draft form with clause rows, preview download, registration."""
-import re
 from datetime import date
 from io import BytesIO
 
@@ -12,6 +11,7 @@ from models import Order, OrderAnnex, OrderClause
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.audit import audit
 from ..core.errors import fail
+from ..core.filters import place_of
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
@@ -55,16 +55,10 @@ def index():
                            can_create=current_user.role in AUTHORS)
 
 
-def _place(address):
-    """«г. Новоречинск» from an address, for the place of issue."""
-    match = re.search(r"(?:^|,\s*)((?:г|с|п|пгт)\.\s*[^,]+)", address or "")
-    return match.group(1).strip() if match else ""
-
-
 def _prefilled_form():
     org = current_user.organization
     form = OrderForm(formdata=None, data={
-        "order_date": date.today(), "place": _place(org.address if org else ""),
+        "order_date": date.today(), "place": place_of(org.address if org else ""),
         "control_clause":
         "Контроль за исполнением настоящего приказа оставляю за собой.",
         "signer_position": org.head_position if org else "",

@@ -1,0 +1,544 @@
+"""School programmes: the ten-section form with autosave, review, approval, publication."""
+from datetime import date, datetime
+from io import BytesIO
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from models import (AuditLog, GeneratedDocument, Indicator, Organization, Programme,
+                    ProgrammeComment, ProgrammeRevision, RiskFactor, PROGRAMME_STATUSES, now)
+
+from ..auth.access import STAFF, access, get_visible_or_404
+from ..core.audit import audit
+from ..core.errors import fail
+from ..core.filters import place_of
+from ..core.forms import ConfirmForm
+from ..core.htmx import render_page_or_fragment, wants_fragment
+from ..core.pagination import paginate
+from ..core.rows import apply_action, parse_action
+from ..core.stash import keeps_typing, restore_form
+from ..documents import registry
+from ..documents.engine import RenderError
+from ..documents.storage import storage
+from . import sections as S
+from . import services
+from .documents import approval_context, approval_order, programme_context, programme_data
+from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, NewProgrammeForm,
+                    RiskFactorForm)
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+REVIEWERS = ("admin", "centre")
+APPROVERS = ("admin", "department")
+SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
+
+
+def _programme_or_404(programme_id):
+    return get_visible_or_404(Programme.visible_to(current_user), Programme, programme_id)
+
+
+def _section_or_404(key):
+    if key not in S.BY_KEY:
+        raise NotFound()
+    return S.BY_KEY[key]
+
+
+def _editable_or_404(programme_id):
+    """The school's own programme; after submission it is read-only (403 with the reason)."""
+    programme = _programme_or_404(programme_id)
+    if current_user.organization_id != programme.school_id:
+        raise NotFound()
+    if not programme.is_editable:
+        fail(403, f"Программа {programme.status_label.lower()}: изменять её нельзя, "
+                  "пока центр не вернёт её на доработку.")
+    return programme
+
+
+# --- lists and creation ---------------------------------------------------------------------
+
+@bp.route("/")
+@access(*STAFF, "school")
+def index():
+    query = Programme.visible_to(current_user).order_by(Programme.status_changed_at)
+    status = request.args.get("status", "")
+    if status in PROGRAMME_STATUSES:
+        query = query.where(Programme.status == status)
+    page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    return render_template("programmes/index.html", page=page, status=status,
+                           statuses=PROGRAMME_STATUSES, today=now(), form=NewProgrammeForm(),
+                           agreed=Programme.select().where(Programme.status == "agreed").count())
+
+
+@bp.route("/new", methods=["POST"])
+@access("school")
+def create():
+    form = NewProgrammeForm()
+    if not form.validate():
+        fail(422, " ".join(e for errors in form.errors.values() for e in errors))
+    school = Organization.get_by_id(current_user.organization_id)
+    programme = services.create_programme(school, current_user.id, int(form.period_start.data))
+    audit("programme_created", programme)
+    return redirect(url_for("programmes.section", programme_id=programme.id, key="passport"),
+                    code=303)
+
+
+# --- the section pages ----------------------------------------------------------------------
+
+def _page(programme, section, form, status=200, check=None, saved_at=None, restored=False):
+    comments = {}
+    for comment in programme.comments.where(ProgrammeComment.section == section.key).order_by(
+            ProgrammeComment.id):
+        comments.setdefault(comment.field, []).append(comment)
+    return render_page_or_fragment(
+        "programmes/section.html", "programmes/_section_form.html", status=status,
+        programme=programme, section=section, form=form, sections=S.SECTIONS,
+        comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
+        restored=restored, filled=_filled(programme))
+
+
+def _filled(programme):
+    """{section key: True} for sections with nothing missing: the sidebar's progress."""
+    missing = {section.key for section, _ in services.missing_by_section(programme)}
+    return {s.key: s.key not in missing for s in S.SECTIONS}
+
+
+@bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>", methods=["GET", "POST"])
+@access(*STAFF, "school")
+@keeps_typing
+def section(programme_id, key):
+    section = _section_or_404(key)
+    if request.method == "GET":
+        programme = _programme_or_404(programme_id)
+        if not (programme.is_editable and current_user.organization_id == programme.school_id):
+            return redirect(url_for("programmes.show", programme_id=programme.id,
+                                    _anchor=f"section-{key}"))
+        stored = services.stored_values(programme)
+        row = programme.sections.where(services.ProgrammeSection.key == key).get()
+        restored = restore_form()
+        if restored is not None:
+            restored["version"] = str(row.version)  # typed on top of what is stored now
+            form = services.section_form(programme, section, stored, formdata=restored)
+        else:
+            form = services.section_form(programme, section, stored, version=str(row.version),
+                                         token=services.new_token())
+        check = None
+        if request.args.get("check"):
+            check = S.missing_fields(section, form)
+            for field, message in check:
+                field.errors = [*field.errors, message]
+        return _page(programme, section, form, check=check, restored=restored is not None)
+    programme = _editable_or_404(programme_id)
+    form = services.section_form(programme, section, formdata=request.form)
+    moved = _row_action(programme, section, form)
+    if moved is not None:
+        return moved
+    if not form.validate():
+        return _page(programme, section, form, status=422)
+    try:
+        services.save_section(programme, section, form, current_user.id)
+    except services.EditConflict as conflict:
+        return _conflict(programme, section, form, conflict.stored)
+    except services.NotEditable:
+        fail(409, "Программа уже отправлена на рассмотрение: изменения не сохранены.")
+    flash(f"Сохранено в {datetime.now():%H:%M}.", "success")
+    target = request.form.get("goto", "")
+    if target == "_submit":
+        return redirect(url_for("programmes.show", programme_id=programme.id,
+                                _anchor="submit"), code=303)
+    key = target if target in S.BY_KEY else section.key
+    return redirect(url_for("programmes.section", programme_id=programme.id, key=key), code=303)
+
+
+def _row_action(programme, section, form):
+    """Add / remove / move a row of the posted form; nothing is saved (the autosave does)."""
+    parsed = parse_action(request.form.get("action"))
+    if parsed is None or parsed[1] not in S.BLANK_ROWS or parsed[1] not in form:
+        return None
+    op, name, index = parsed
+    values = S.flatten(form)
+    rows = _rows(values, name)
+    rows = apply_action(rows, op, index, S.BLANK_ROWS[name])
+    values = {k: v for k, v in values.items() if not k.startswith(f"{name}-")}
+    for number, row in enumerate(rows):
+        values.update({f"{name}-{number}-{field}": value for field, value in row.items()})
+    rebuilt = services.section_form(programme, section, {section.key: values} | {
+        k: v for k, v in services.stored_values(programme).items() if k != section.key},
+        version=form.version.data or "", token=form.token.data or "")
+    body, status = _page(programme, section, rebuilt)
+    return body, status, {"HX-Trigger-After-Settle": "rows-changed"}  # the autosave saves it
+
+
+def _rows(values, name):
+    """Flat «name-2-field» values → a list of row dicts (nested lists keep their names)."""
+    rows = {}
+    for key, value in values.items():
+        parts = key.split("-", 2)
+        if parts[0] == name and len(parts) == 3 and parts[1].isdigit():
+            rows.setdefault(int(parts[1]), {})[parts[2]] = value
+    return [rows[i] for i in sorted(rows)]
+
+
+def _conflict(programme, section, form, stored):
+    """Both values side by side; the user's typing stays in a form that can be re-sent."""
+    theirs = services.section_form(programme, section)
+    their_values = dict((name, shown) for name, _, shown in S.labelled_values(theirs))
+    differences = [(label, shown, their_values.get(name, "")) for name, label, shown
+                   in S.labelled_values(form) if shown != their_values.get(name, "")]
+    form.version.data = str(stored.version)  # «keep mine» now saves over the newer version
+    posted = [(k, v) for k, v in request.form.items(multi=True)
+              if k not in ("csrf_token", "version", "action", "goto")]
+    body = render_template("programmes/conflict.html", programme=programme, section=section,
+                           form=form, differences=differences, posted=posted, stored=stored)
+    if wants_fragment():
+        return render_template("programmes/_autosave.html", state="conflict",
+                               programme=programme, section=section), 409
+    return body, 409
+
+
+@bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>/autosave", methods=["POST"])
+@access("school")
+@keeps_typing
+def autosave(programme_id, key):
+    """htmx after a pause in typing: save the section, answer «Сохранено в 14:32»."""
+    section = _section_or_404(key)
+    programme = _editable_or_404(programme_id)
+    form = services.section_form(programme, section, formdata=request.form)
+    if not form.validate():
+        return render_template("programmes/_autosave.html", state="invalid",
+                               count=len(S.leaf_errors(form))), 422
+    try:
+        version = services.save_section(programme, section, form, current_user.id)
+    except services.EditConflict as conflict:
+        return _conflict(programme, section, form, conflict.stored)
+    except services.NotEditable:
+        return render_template("programmes/_autosave.html", state="locked"), 409
+    return render_template("programmes/_autosave.html", state="saved", version=version,
+                           at=datetime.now())
+
+
+# --- overview, submission, review ---------------------------------------------------------
+
+def _history(programme):
+    return (AuditLog.recent().where((AuditLog.object_type == "programme")
+                                    & (AuditLog.object_id == programme.id)).limit(50))
+
+
+@bp.route("/<int:programme_id>")
+@access(*STAFF, "school")
+def show(programme_id):
+    programme = _programme_or_404(programme_id)
+    forms = services.all_forms(programme)
+    comments = {}
+    for comment in programme.comments.order_by(ProgrammeComment.id):
+        comments.setdefault((comment.section, comment.field), []).append(comment)
+    revisions = list(programme.revisions.order_by(ProgrammeRevision.number))
+    comment_form = CommentForm()
+    return render_template(
+        "programmes/show.html", programme=programme, sections=S.SECTIONS, forms=forms,
+        labelled=S.labelled_values, comments=comments, revisions=revisions,
+        form=ConfirmForm(), comment_form=comment_form, answer_form=AnswerForm(),
+        history=_history(programme), missing=services.missing_by_section(programme)
+        if programme.is_editable else [],
+        is_owner=current_user.organization_id == programme.school_id,
+        can_review=current_user.role in REVIEWERS and programme.status == "submitted",
+        open_count=services.open_comments(programme).count())
+
+
+@bp.route("/<int:programme_id>/submit", methods=["POST"])
+@access("school")
+def submit(programme_id):
+    programme = _editable_or_404(programme_id)
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    missing = services.missing_by_section(programme)
+    if missing:
+        return render_template("programmes/missing.html", programme=programme,
+                               missing=missing), 422
+    number = services.submit_programme(programme, current_user.id)
+    audit("programme_submitted", programme, details=f"редакция {number}")
+    flash("Программа отправлена в методический центр на рассмотрение.", "success")
+    return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
+
+
+def _reviewable_or_404(programme_id):
+    programme = _programme_or_404(programme_id)
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    return programme
+
+
+def _transition(programme, action, audit_action, message, *args):
+    try:
+        action(programme, *args)
+    except services.InvalidTransition as error:
+        flash(str(error), "warning")
+        return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
+    audit(audit_action, programme)
+    flash(message, "success")
+    return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
+
+
+@bp.route("/<int:programme_id>/return", methods=["POST"])
+@access(*REVIEWERS)
+def return_(programme_id):
+    programme = _reviewable_or_404(programme_id)
+    return _transition(programme, services.return_programme, "programme_returned",
+                       "Программа возвращена школе на доработку с замечаниями.")
+
+
+@bp.route("/<int:programme_id>/agree", methods=["POST"])
+@access(*REVIEWERS)
+def agree(programme_id):
+    programme = _reviewable_or_404(programme_id)
+    centre = current_user.organization.full_name if current_user.organization else ""
+    return _transition(programme, services.agree_programme, "programme_agreed",
+                       "Программа согласована и ждёт утверждения приказом.", centre,
+                       date.today())
+
+
+@bp.route("/<int:programme_id>/comments", methods=["POST"])
+@access(*REVIEWERS)
+def comment(programme_id):
+    programme = _programme_or_404(programme_id)
+    form = CommentForm()
+    section = S.BY_KEY.get(form.section.data)
+    if section is None:
+        fail(422, "Выберите раздел программы.")
+    labels = {name: label for name, label, _ in S.labelled_values(
+        services.section_form(programme, section))}
+    if form.field.data and form.field.data not in labels:
+        fail(422, "Такого поля в разделе нет.")
+    if not form.validate():
+        flash("Замечание не добавлено: " + " ".join(
+            e for errors in form.errors.values() for e in errors), "danger")
+        return redirect(url_for("programmes.show", programme_id=programme.id,
+                                _anchor=f"section-{section.key}"), code=303)
+    try:
+        services.add_comment(programme, section, form.field.data or "",
+                             labels.get(form.field.data, section.heading), form.text.data,
+                             current_user.id)
+    except services.InvalidTransition as error:
+        fail(409, str(error))
+    audit("programme_commented", programme, details=f"{section.heading}: {form.text.data[:200]}")
+    flash("Замечание добавлено.", "success")
+    return redirect(url_for("programmes.show", programme_id=programme.id,
+                            _anchor=f"section-{section.key}"), code=303)
+
+
+@bp.route("/comments/<int:comment_id>/answer", methods=["POST"])
+@access("school")
+def answer(comment_id):
+    comment = ProgrammeComment.get_or_none(ProgrammeComment.id == comment_id)
+    if comment is None:
+        raise NotFound()
+    programme = _editable_or_404(comment.programme_id)
+    form = AnswerForm()
+    if not form.validate():
+        fail(422, " ".join(e for errors in form.errors.values() for e in errors))
+    services.answer_comment(comment, form.answer.data or "", current_user.id)
+    audit("programme_comment_answered", programme, details=comment.text[:200])
+    flash("Замечание отмечено как учтённое.", "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                    else url_for("programmes.show", programme_id=programme.id), code=303)
+
+
+@bp.route("/<int:programme_id>/compare")
+@access(*STAFF, "school")
+def compare(programme_id):
+    """What changed between two submissions, field by field."""
+    programme = _programme_or_404(programme_id)
+    revisions = {r.number: r for r in programme.revisions}
+    if len(revisions) < 2:
+        fail(404, "Для сравнения нужны хотя бы две отправленные редакции.")
+    newest = max(revisions)
+    new = request.args.get("b", newest, type=int)
+    old = request.args.get("a", new - 1, type=int)
+    if old not in revisions or new not in revisions:
+        fail(404, "Такой редакции нет.")
+    before = services.all_forms(programme, revisions[old].sections)
+    after = services.all_forms(programme, revisions[new].sections)
+    changes = []
+    for section in S.SECTIONS:
+        old_values = {n: (label, shown) for n, label, shown in S.labelled_values(before[section.key])}
+        new_values = {n: (label, shown) for n, label, shown in S.labelled_values(after[section.key])}
+        rows = []
+        for name in [*new_values, *(n for n in old_values if n not in new_values)]:
+            label, was = old_values.get(name, ("", ""))
+            label2, now_ = new_values.get(name, (label, ""))
+            if was != now_:
+                rows.append((label2 or label, was, now_))
+        if rows:
+            changes.append((section, rows))
+    return render_template("programmes/compare.html", programme=programme, changes=changes,
+                           old=old, new=new, numbers=sorted(revisions))
+
+
+# --- documents -----------------------------------------------------------------------------
+
+@bp.route("/<int:programme_id>/programme.docx")
+@access(*STAFF, "school")
+def download(programme_id):
+    programme = _programme_or_404(programme_id)
+    if programme.document_id:  # approved: the registered file, exactly as registered
+        document = GeneratedDocument.get_by_id(programme.document_id)
+        data = storage().get(document.sha256)
+        name = f"Программа {programme.school.short_name} № {document.number}.docx"
+    else:
+        try:
+            data = registry.render("programme", programme_context(programme_data(programme)))
+        except RenderError as error:
+            fail(422, str(error))
+        name = f"Проект программы {programme.school.short_name}.docx"
+    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+
+
+def _approval_defaults():
+    org = current_user.organization
+    order = approval_order(org.full_name if org else "", date.today(),
+                           org.head_position if org else "", org.head_name if org else "")
+    return {"order_date": order["order_date"], "heading": order["heading"],
+            "preamble": order["preamble"], "signer_position": order["signer_position"],
+            "signer_name": order["signer_name"], "executor_note": order["executor_note"]}
+
+
+def _order_from(form):
+    org = current_user.organization
+    order = approval_order(org.full_name if org else "", form.order_date.data,
+                           form.signer_position.data, form.signer_name.data,
+                           place=_place(org), executor_note=form.executor_note.data or "")
+    order.update(heading=form.heading.data, preamble=form.preamble.data or "")
+    return order
+
+
+def _place(org):
+    return place_of(org.address) if org else ""
+
+
+@bp.route("/approve", methods=["GET", "POST"])
+@access(*APPROVERS)
+def approve():
+    """The department's order approving the agreed programmes."""
+    if current_user.organization is None:
+        fail(403, "Приказ издаёт организация: привяжите свою учётную запись к организации.")
+    agreed = list(Programme.visible_to(current_user).where(Programme.status == "agreed")
+                  .order_by(Organization.short_name))
+    form = ApprovalForm() if request.method == "POST" else ApprovalForm(
+        formdata=None, data=dict(_approval_defaults(), programmes=[p.id for p in agreed]))
+    if request.method == "POST" and form.validate():
+        chosen = [p for p in agreed if p.id in set(form.programmes.data)]
+        if len(chosen) != len(set(form.programmes.data)):
+            form.programmes.errors = ["Часть отмеченных программ уже не ждёт утверждения: "
+                                      "обновите страницу."]
+        elif request.form.get("preview"):
+            data = registry.render("order_programmes_approval", approval_context(
+                _order_from(form), [programme_data(p) for p in chosen]))
+            return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
+                             download_name="Проект приказа об утверждении программ.docx")
+        else:
+            try:
+                document = services.approve_programmes(chosen, _order_from(form),
+                                                       current_user.id,
+                                                       current_user.organization_id)
+            except services.InvalidTransition as error:
+                fail(409, str(error))
+            except RenderError as error:
+                fail(422, str(error))
+            audit("programmes_approved", document, details=f"№ {document.number}: " + ", ".join(
+                p.school.short_name for p in chosen))
+            flash(f"Приказ зарегистрирован: № {document.number} от "
+                  f"{document.registered_on:%d.%m.%Y}. Программы утверждены.", "success")
+            return redirect(url_for("programmes.approval", doc_id=document.id), code=303)
+    return render_template("programmes/approve.html", form=form, agreed=agreed), (
+        422 if form.errors else 200)
+
+
+@bp.route("/approvals/<int:doc_id>")
+@access(*STAFF)
+def approval(doc_id):
+    document = GeneratedDocument.get_or_none((GeneratedDocument.id == doc_id) & (
+        GeneratedDocument.doctype == "order_programmes_approval"))
+    if document is None:
+        raise NotFound()
+    programmes = Programme.visible_to(current_user).where(Programme.approval == document.id)
+    return render_template("programmes/approval.html", document=document,
+                           programmes=programmes, form=ConfirmForm(),
+                           can_publish=current_user.role in ("admin", "centre", "department"))
+
+
+@bp.route("/approvals/<int:doc_id>/publish", methods=["POST"])
+@access(*STAFF)
+def publish(doc_id):
+    document = GeneratedDocument.get_or_none((GeneratedDocument.id == doc_id) & (
+        GeneratedDocument.doctype == "order_programmes_approval"))
+    if document is None:
+        raise NotFound()
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    try:
+        services.publish_programmes(document)
+    except services.InvalidTransition as error:
+        fail(409, str(error))
+    audit("programmes_published", document, details=f"№ {document.number}")
+    flash("Приказ и утверждённые программы опубликованы на сайте.", "success")
+    return redirect(url_for("programmes.approval", doc_id=document.id), code=303)
+
+
+# --- reference data: risk factors and indicators ------------------------------------------
+
+@bp.route("/reference")
+@access(*STAFF)
+def reference():
+    return render_template("programmes/reference.html",
+                           risks=RiskFactor.select().order_by(RiskFactor.code),
+                           indicators=Indicator.select().order_by(Indicator.code),
+                           can_edit=current_user.role in REVIEWERS)
+
+
+def _reference_form(model, form_class, record_id, fields, heading, action):
+    record = None
+    if record_id is not None:
+        record = model.get_or_none(model.id == record_id)
+        if record is None:
+            raise NotFound()
+    form = form_class(obj=record) if request.method == "GET" else form_class()
+    if request.method == "POST" and form.validate():
+        values = {name: form[name].data for name in fields}
+        duplicate = model.select().where(model.code == values["code"])
+        if record is not None:
+            duplicate = duplicate.where(model.id != record.id)
+        if duplicate.exists():
+            form.code.errors = ["Такой код уже есть."]
+        else:
+            if record is None:
+                record = model.create(**values)
+            else:
+                model.update(**values).where(model.id == record.id).execute()
+            audit("reference_updated", record, details=f"{values['code']} {values['name']}")
+            flash("Справочник обновлён.", "success")
+            return redirect(url_for("programmes.reference"), code=303)
+    return render_template(
+        "core/simple_form.html", form=form, form_id="reference-form", fields=fields,
+        heading=heading if record is None else f"Изменение: {record.name}",
+        back_url=url_for("programmes.reference"), back_label="Справочники",
+        action=action), 422 if form.errors else 200
+
+
+@bp.route("/reference/risks/new", methods=["GET", "POST"], defaults={"record_id": None})
+@bp.route("/reference/risks/<int:record_id>", methods=["GET", "POST"])
+@access(*REVIEWERS)
+def edit_risk(record_id):
+    return _reference_form(RiskFactor, RiskFactorForm, record_id,
+                           ("code", "name", "valid_from", "valid_to"), "Новый фактор риска",
+                           request.path)
+
+
+@bp.route("/reference/indicators/new", methods=["GET", "POST"], defaults={"record_id": None})
+@bp.route("/reference/indicators/<int:record_id>", methods=["GET", "POST"])
+@access(*REVIEWERS)
+def edit_indicator(record_id):
+    return _reference_form(Indicator, IndicatorForm, record_id,
+                           ("code", "name", "unit", "direction", "is_active"),
+                           "Новый показатель", request.path)

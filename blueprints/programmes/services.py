@@ -1,0 +1,254 @@
+"""Programme writes: create, save a section (with its version), the review workflow,
+approval by the department's order and publication. No request access here."""
+import json
+import secrets
+
+from models import (Indicator, Organization, Programme, ProgrammeComment, ProgrammeRevision,
+                    ProgrammeSection, RiskFactor, db, now)
+
+from ..core.filters import date_num, genitive
+from ..documents import services as documents
+from . import sections as S
+
+EDITABLE = ("draft", "returned")
+
+
+class EditConflict(Exception):
+    """Someone else saved this section after the form was opened."""
+
+    def __init__(self, stored):
+        super().__init__("conflict")
+        self.stored = stored  # the ProgrammeSection as it is now
+
+
+class NotEditable(Exception):
+    """The programme is under review or approved: the school cannot change it."""
+
+
+class InvalidTransition(Exception):
+    """The action does not fit the programme's status; the message is Russian."""
+
+
+def new_token():
+    return secrets.token_hex(16)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def stored_values(programme):
+    """{section key: flat values} of every section."""
+    rows = ProgrammeSection.select().where(ProgrammeSection.programme == programme.id)
+    values = {row.key: row.values for row in rows}
+    return {s.key: values.get(s.key, {}) for s in S.SECTIONS}
+
+
+def binding(programme, values=None):
+    """What the section forms need from the rest of the programme."""
+    values = values if values is not None else stored_values(programme)
+    goals = values.get("goals", {})
+    tasks = sorted({k.split("-")[1] for k in goals if k.startswith("tasks-")}, key=int)
+    year = programme.period_start
+    return {"period": (programme.period_start, programme.period_end),
+            "risks": list(RiskFactor.in_force(year)) or list(RiskFactor.select().order_by(
+                RiskFactor.code)),
+            "indicators": list(Indicator.select().where(Indicator.is_active == True)  # noqa: E712
+                               .order_by(Indicator.id)),
+            "tasks": tasks}
+
+
+def section_form(programme, section, values=None, bound=None, formdata=None, **extra):
+    values = values if values is not None else stored_values(programme)
+    bound = bound or binding(programme, values)
+    return S.load_form(section, values.get(section.key, {}), formdata=formdata, **bound, **extra)
+
+
+def all_forms(programme, values=None):
+    """{key: bound form} of every section, as stored (or as in `values`, e.g. a revision)."""
+    values = values if values is not None else stored_values(programme)
+    bound = binding(programme, values)
+    return {s.key: S.load_form(s, values.get(s.key, {}), **bound) for s in S.SECTIONS}
+
+
+def missing_by_section(programme):
+    """[(section, [(field name, label, message)])] of what must be filled before submission."""
+    forms = all_forms(programme)
+    report = []
+    for section in S.SECTIONS:
+        form = forms[section.key]
+        items = [(f.name, S.field_label(form, f), message)
+                 for f, message in S.missing_fields(section, form)]
+        items += [(f.name, S.field_label(form, f), " ".join(f.errors))
+                  for f in S.leaf_fields(form) if f.errors]
+        if items:
+            report.append((section, items))
+    return report
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _passport_defaults(school, start, end):
+    head = " ".join(p for p in (school.head_position, school.head_name) if p)
+    contacts = ", ".join(p for p in (school.phone, school.email) if p)
+    return {"title": f"Программа повышения качества образования {school.short_name} "
+                     f"на {start}–{end} годы",
+            "school_name": school.full_name, "head": head, "contacts": contacts,
+            "customer": "", "period_start": str(start), "period_end": str(end),
+            "executors": f"Педагогический коллектив {school.short_name}"}
+
+
+def create_programme(school, author, start):
+    """A draft for `school` over three years from `start`, the passport taken from the directory."""
+    end = start + 2
+    passport = _passport_defaults(school, start, end)
+    with db.atomic():
+        programme = Programme.create(school=school, title=passport["title"], period_start=start,
+                                     period_end=end, created_by=author)
+        for section in S.SECTIONS:
+            data = passport if section.key == "passport" else {}
+            ProgrammeSection.create(programme=programme, key=section.key,
+                                    data=json.dumps(data, ensure_ascii=False), updated_by=author)
+    return programme
+
+
+def save_section(programme, section, form, author):
+    """Store a validated section form; return the new version. Conflicts are raised, never
+    overwritten: the saved version must be the form's, or the last save came from this form."""
+    values = S.flatten(form)
+    version = int(form.version.data or 0)
+    token = form.token.data or ""
+    with db.atomic():
+        # Lock the programme row first: a submission in between waits, then wins.
+        if not Programme.update(updated_at=now()).where(
+                (Programme.id == programme.id) & Programme.status.in_(EDITABLE)).execute():
+            raise NotEditable()
+        same_form = (ProgrammeSection.editor_token == token) if token else False
+        updated = ProgrammeSection.update(
+            data=json.dumps(values, ensure_ascii=False), version=ProgrammeSection.version + 1,
+            editor_token=token, updated_at=now(), updated_by=author,
+        ).where((ProgrammeSection.programme == programme.id)
+                & (ProgrammeSection.key == section.key)
+                & ((ProgrammeSection.version == version) | same_form)).execute()
+        stored = ProgrammeSection.get((ProgrammeSection.programme == programme.id)
+                                      & (ProgrammeSection.key == section.key))
+        if not updated:
+            raise EditConflict(stored)
+        if section.key == "passport":
+            _sync_passport(programme, form)
+    return stored.version
+
+
+def _sync_passport(programme, form):
+    """Title and period live on the programme too: lists and year columns read them."""
+    changes = {"title": form.title.data or ""}
+    if form.period_start.data and form.period_end.data:
+        changes.update(period_start=form.period_start.data, period_end=form.period_end.data)
+    Programme.update(**changes).where(Programme.id == programme.id).execute()
+
+
+def _move(programme, allowed, status, **changes):
+    """Change the status only if it is still one of `allowed` (two clicks: one wins)."""
+    done = Programme.update(status=status, status_changed_at=now(), updated_at=now(),
+                            **changes).where((Programme.id == programme.id)
+                                             & Programme.status.in_(allowed)).execute()
+    if not done:
+        raise InvalidTransition("Статус программы уже изменился: обновите страницу.")
+
+
+def submit_programme(programme, author):
+    """Send to the centre: freeze this revision. The caller checked required fields."""
+    with db.atomic():
+        current = Programme.get_by_id(programme.id)
+        number = current.revision + 1
+        _move(programme, EDITABLE, "submitted", revision=number)
+        ProgrammeRevision.create(programme=programme.id, number=number, submitted_by=author,
+                                 content=json.dumps(stored_values(programme), ensure_ascii=False))
+    return number
+
+
+def open_comments(programme):
+    return ProgrammeComment.select().where((ProgrammeComment.programme == programme.id)
+                                           & (ProgrammeComment.is_answered == False))  # noqa
+
+
+def return_programme(programme):
+    if programme.status != "submitted":
+        raise InvalidTransition("Вернуть на доработку можно только программу на рассмотрении.")
+    if not open_comments(programme).where(
+            ProgrammeComment.revision == programme.revision).exists():
+        raise InvalidTransition("Напишите хотя бы одно замечание: школа должна знать, "
+                                "что исправить.")
+    with db.atomic():
+        _move(programme, ("submitted",), "returned")
+
+
+def agree_programme(programme, centre_name, on_date):
+    if programme.status != "submitted":
+        raise InvalidTransition("Согласовать можно только программу на рассмотрении.")
+    with db.atomic():
+        _move(programme, ("submitted",), "agreed", agreed_on=on_date, agreed_by=centre_name)
+
+
+def add_comment(programme, section, field, label, text, author):
+    if programme.status != "submitted":
+        raise InvalidTransition("Замечания пишут к программе на рассмотрении.")
+    return ProgrammeComment.create(programme=programme.id, section=section.key, field=field,
+                                   field_label=label[:300], text=text,
+                                   revision=programme.revision, author=author)
+
+
+def answer_comment(comment, answer, author):
+    if comment.programme.status not in EDITABLE:
+        raise InvalidTransition("Отвечать на замечания можно, пока программа на доработке.")
+    ProgrammeComment.update(is_answered=True, answer=answer, answered_at=now(),
+                            answered_by=author).where(ProgrammeComment.id == comment.id).execute()
+
+
+# --- approval by order and publication --------------------------------------------------------
+
+def approve_programmes(programmes, order, author, organization):
+    """Register the department's order approving `programmes`, then each programme as a
+    document stamped with the order's number and date; all or nothing."""
+    from .documents import approval_context, programme_context, programme_data
+
+    if not programmes:
+        raise InvalidTransition("Отметьте хотя бы одну согласованную программу.")
+    if any(p.status != "agreed" for p in programmes):
+        raise InvalidTransition("Утвердить можно только согласованные программы.")
+    rows = [programme_data(p) for p in programmes]
+    with db.atomic():
+        document = documents.register_document(
+            "order_programmes_approval", order["heading"],
+            lambda number, on_date: approval_context(order, rows, number, on_date),
+            order["order_date"], author=author, organization=organization,
+            source=("programme_approval", programmes[0].id))
+        stamp = {"by": genitive(order["organization_name"]), "number": document.number,
+                 "date": date_num(document.registered_on)}
+        for programme, data in zip(programmes, rows):
+            data["approved"] = stamp
+            registered = documents.register_document(
+                "programme", programme.title or "Программа",
+                lambda number, on_date, data=data: programme_context(data),
+                document.registered_on, author=author, organization=programme.school_id,
+                source=("programme", programme.id))
+            _move(programme, ("agreed",), "approved", approval=document, document=registered)
+    return document
+
+
+def publish_programmes(document):
+    """Publish an approval order and every programme it approved (those not yet public)."""
+    from models import GeneratedDocument
+
+    with db.atomic():
+        if document.status == "registered":
+            documents.publish_document(document)
+        for programme in Programme.select().where((Programme.approval == document.id)
+                                                  & (Programme.status == "approved")):
+            own = GeneratedDocument.get_by_id(programme.document_id)
+            if own.status == "registered":
+                documents.publish_document(own)
+            _move(programme, ("approved",), "published")
+
+
+def school_choices():
+    return Organization.select().where(Organization.kind == "school").order_by(
+        Organization.short_name)

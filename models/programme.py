@@ -1,0 +1,142 @@
+"""School programmes for improving education quality, their reference data and review."""
+import json
+
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField)
+
+from .base import BaseModel, now
+from .document import GeneratedDocument
+from .organization import Organization
+from .user import User
+
+PROGRAMME_STATUSES = {
+    "draft": "Черновик",
+    "submitted": "На рассмотрении",
+    "returned": "На доработке",
+    "agreed": "Согласована",
+    "approved": "Утверждена",
+    "published": "Опубликована",
+}
+DIRECTIONS = {"up": "↑ чем больше, тем лучше", "down": "↓ чем меньше, тем лучше"}
+
+
+class RiskFactor(BaseModel):
+    """A risk factor of a school's risk profile (the 2021 list and later editions)."""
+
+    code = IntegerField(unique=True)
+    name = CharField(max_length=500)
+    valid_from = IntegerField(null=True)  # first year it applies; None — always
+    valid_to = IntegerField(null=True)  # last year it applies; None — still in force
+
+    @classmethod
+    def in_force(cls, year):
+        return cls.select().where(
+            (cls.valid_from.is_null() | (cls.valid_from <= year))
+            & (cls.valid_to.is_null() | (cls.valid_to >= year))).order_by(cls.code)
+
+
+class Indicator(BaseModel):
+    """A monitoring indicator of the catalogue a programme picks its targets from."""
+
+    code = CharField(max_length=30, unique=True)
+    name = CharField(max_length=500)
+    unit = CharField(max_length=50, default="%")
+    direction = CharField(max_length=4, default="up")
+    is_active = BooleanField(default=True)
+
+    @property
+    def direction_label(self):
+        return DIRECTIONS.get(self.direction, self.direction)
+
+
+class Programme(BaseModel):
+    school = ForeignKeyField(Organization, backref="programmes", on_delete="RESTRICT")
+    title = CharField(max_length=500, default="")
+    period_start = IntegerField()
+    period_end = IntegerField()
+    status = CharField(max_length=20, default="draft", index=True)
+    revision = IntegerField(default=0)  # submissions so far
+    status_changed_at = DateTimeField(default=now)
+    approval = ForeignKeyField(GeneratedDocument, null=True, on_delete="SET NULL",
+                               backref="approved_programmes")  # the department's order
+    document = ForeignKeyField(GeneratedDocument, null=True, on_delete="SET NULL")  # registered
+    agreed_on = DateField(null=True)
+    agreed_by = CharField(max_length=500, default="")  # the centre, for the title page stamp
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self):
+        return PROGRAMME_STATUSES.get(self.status, self.status)
+
+    @property
+    def years(self):
+        return list(range(self.period_start, self.period_end + 1))
+
+    @property
+    def is_editable(self):
+        """The school edits a draft or a returned programme, nothing after submission."""
+        return self.status in ("draft", "returned")
+
+    @classmethod
+    def visible_to(cls, user):
+        """A school sees its own programmes; staff see every school's."""
+        query = cls.select(cls, Organization).join(Organization)
+        if user.role == "school":
+            query = query.where(cls.school == user.organization_id)
+        return query
+
+
+class ProgrammeSection(BaseModel):
+    """One section's entered values as the form's flat field names → text, with its own version,
+    so two people editing different sections never collide."""
+
+    programme = ForeignKeyField(Programme, backref="sections", on_delete="CASCADE")
+    key = CharField(max_length=20)
+    data = TextField(default="{}")
+    version = IntegerField(default=0)
+    editor_token = CharField(max_length=32, default="")  # the form (tab) that saved last
+    updated_at = DateTimeField(default=now)
+    updated_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("programme", "key"), True),)
+
+    @property
+    def values(self):
+        return json.loads(self.data or "{}")
+
+
+class ProgrammeRevision(BaseModel):
+    """The whole programme frozen at a submission, for the field-by-field comparison."""
+
+    programme = ForeignKeyField(Programme, backref="revisions", on_delete="CASCADE")
+    number = IntegerField()
+    content = TextField()  # {section key: {field name: value}}
+    submitted_at = DateTimeField(default=now)
+    submitted_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("programme", "number"), True),)
+
+    @property
+    def sections(self):
+        return json.loads(self.content)
+
+
+class ProgrammeComment(BaseModel):
+    """The centre's remark on a section or on one field; the school marks it answered."""
+
+    programme = ForeignKeyField(Programme, backref="comments", on_delete="CASCADE")
+    section = CharField(max_length=20)
+    field = CharField(max_length=100, default="")  # form field name; "" — the whole section
+    field_label = CharField(max_length=300, default="")
+    text = TextField()
+    revision = IntegerField()  # the submission it was written on
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=now)
+    is_answered = BooleanField(default=False)
+    answer = TextField(default="")
+    answered_at = DateTimeField(null=True)
+    answered_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
