@@ -82,6 +82,24 @@ POLICY = {
     "meetings.register": EDITORS,
     "meetings.protocol": STAFF,
     "meetings.extract": STAFF,
+    "programmes.index": USERS,
+    "programmes.create": {"school"},
+    "programmes.section": {"school"},
+    "programmes.autosave": {"school"},
+    "programmes.show": USERS,
+    "programmes.submit": {"school"},
+    "programmes.return_": EDITORS,
+    "programmes.agree": EDITORS,
+    "programmes.comment": EDITORS,
+    "programmes.answer": {"school"},
+    "programmes.compare": USERS,
+    "programmes.download": USERS,
+    "programmes.approve": {"department", "admin"},
+    "programmes.approval": STAFF,
+    "programmes.publish": STAFF,
+    "programmes.reference": STAFF,
+    "programmes.edit_risk": EDITORS,
+    "programmes.edit_indicator": EDITORS,
 }
 
 
@@ -129,6 +147,11 @@ def world(app, make_user, make_org, make_order):
     from .test_meetings import create_body, create_meeting, create_member
     common.update(body_id=lambda: create_body().id, member_id=lambda: create_member().id,
                   meeting_id=lambda: create_meeting().id, number=1)
+    # Programmes of school A: a fresh draft, a returned one with a comment, an approval order.
+    from .test_programmes import create_approval, create_comment, create_programme
+    common.update(programme_id=lambda: create_programme(app, school).id, key="goals",
+                  comment_id=lambda: create_comment(app, school).id, record_id=1,
+                  approval_id=create_approval(app, school).id)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

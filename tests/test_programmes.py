@@ -5,9 +5,12 @@ import json
 import re
 import zipfile
 
+from datetime import date
+
 import pytest
 
-from models import (GeneratedDocument, Programme, ProgrammeComment, ProgrammeRevision,
+
+from models import (GeneratedDocument, Organization, Programme, ProgrammeComment, ProgrammeRevision,
                     ProgrammeSection, db)
 
 from .conftest import HX, db_fingerprint
@@ -59,6 +62,39 @@ def save(client, pid, key, data=None, **extra):
     form.update(SECTION_DATA[key] if data is None else data)
     form.update(extra)
     return client.post(f"/programmes/{pid}/{key}", data=form)
+
+
+def create_programme(app, user, status="draft"):
+    """A programme of `user`'s school made by the service, in `status`."""
+    from blueprints.programmes import services
+    with app.app_context(), db.connection_context():
+        school = Organization.get_by_id(user.organization_id)
+        programme = services.create_programme(school, user.id, 2026)
+        Programme.update(status=status, revision=1).where(Programme.id == programme.id).execute()
+        return Programme.get_by_id(programme.id)
+
+
+def create_comment(app, user):
+    """An open comment on a programme returned to `user`'s school."""
+    programme = create_programme(app, user, status="returned")
+    with db.connection_context():
+        return ProgrammeComment.create(programme=programme, section="goals", field="goal",
+                                       text="Уточните цель.", revision=1)
+
+
+def create_approval(app, user):
+    """A registered approval order that approved one programme of `user`'s school."""
+    from blueprints.documents import services
+    from blueprints.programmes.documents import approval_context, approval_order, sample_programme
+    programme = create_programme(app, user, status="approved")
+    order = approval_order("Управление образования", date(2026, 10, 1), "Начальник", "Волков М.Е.")
+    with app.app_context(), db.connection_context():
+        document = services.register_document(
+            "order_programmes_approval", order["heading"],
+            lambda number, on: approval_context(order, [sample_programme()], number, on),
+            date(2026, 10, 1))
+        Programme.update(approval=document).where(Programme.id == programme.id).execute()
+        return document
 
 
 def new_programme(client):
@@ -345,3 +381,31 @@ def test_reference_data_is_seeded_and_editable_by_the_centre(login_as):
     assert duplicate.status_code == 422 and "Такой код уже есть." in duplicate.get_data(as_text=True)
     school = login_as("school")
     assert school.get("/programmes/reference").status_code == 403
+
+
+def test_stale_form_token_returns_the_form_with_everything_typed(tmp_path, make_org):
+    from .conftest import build_app, csrf_from
+    app = build_app(tmp_path, WTF_CSRF_ENABLED=True)
+    org = make_org(kind="school")
+    from models import User
+    with app.app_context(), db.connection_context():
+        user = User(login="stale", full_name="Школьная Ш.Ш.", role="school", organization=org)
+        user.set_password("pass-pass-1")
+        user.save()
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"login": "stale", "password": "pass-pass-1", "csrf_token": token})
+    pid = create_programme(app, user).id
+    page = client.get(f"/programmes/{pid}/mechanism").get_data(as_text=True)
+    response = client.post(f"/programmes/{pid}/mechanism", data={
+        "csrf_token": "expired", "version": version_of(page), "monitoring": "Набранный текст"})
+    assert response.status_code == 303 and "?restore=" in response.location
+    restored = client.get(response.location).get_data(as_text=True)
+    assert "Набранный текст" in restored
+    assert stored(pid, "mechanism").values == {}
+    # Saving again from the restored page works.
+    again = client.post(f"/programmes/{pid}/mechanism", data={
+        "csrf_token": csrf_from(restored), "version": version_of(restored),
+        "token": version_of(restored, "token"), "monitoring": "Набранный текст"})
+    assert again.status_code == 303
+    assert stored(pid, "mechanism").values["monitoring"] == "Набранный текст"

@@ -113,6 +113,8 @@ def _load_feature_demos():
     """Each feature adds its own demo records once the directory and accounts exist."""
     from ..meetings.demo import load_demo_meetings
     from ..orders.demo import load_demo_orders
+    from ..programmes.demo import load_demo_programmes
 
     load_demo_orders()
     load_demo_meetings()
+    load_demo_programmes()

@@ -24,8 +24,14 @@ def keeps_typing(view):
 
 
 def wants_stash():
+    """A POST to a form page that keeps typing, by someone who may use it (or whose session
+    ended, which is why they are anonymous now)."""
+    from flask_login import current_user
+
     view = current_app.view_functions.get(request.endpoint)
-    return request.method == "POST" and getattr(view, "keeps_typing", False)
+    if request.method != "POST" or not getattr(view, "keeps_typing", False):
+        return False
+    return not current_user.is_authenticated or current_user.role in view.access_roles
 
 
 def _folder():

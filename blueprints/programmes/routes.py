@@ -106,13 +106,13 @@ def _filled(programme):
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>", methods=["GET", "POST"])
-@access(*STAFF, "school")
+@access("school")
 @keeps_typing
 def section(programme_id, key):
     section = _section_or_404(key)
     if request.method == "GET":
         programme = _programme_or_404(programme_id)
-        if not (programme.is_editable and current_user.organization_id == programme.school_id):
+        if not programme.is_editable:
             return redirect(url_for("programmes.show", programme_id=programme.id,
                                     _anchor=f"section-{key}"))
         stored = services.stored_values(programme)
@@ -352,7 +352,8 @@ def compare(programme_id):
     programme = _programme_or_404(programme_id)
     revisions = {r.number: r for r in programme.revisions}
     if len(revisions) < 2:
-        fail(404, "Для сравнения нужны хотя бы две отправленные редакции.")
+        return render_template("programmes/compare.html", programme=programme, changes=None,
+                               old=0, new=0, numbers=sorted(revisions))
     newest = max(revisions)
     new = request.args.get("b", newest, type=int)
     old = request.args.get("a", new - 1, type=int)
@@ -450,15 +451,15 @@ def approve():
                 p.school.short_name for p in chosen))
             flash(f"Приказ зарегистрирован: № {document.number} от "
                   f"{document.registered_on:%d.%m.%Y}. Программы утверждены.", "success")
-            return redirect(url_for("programmes.approval", doc_id=document.id), code=303)
+            return redirect(url_for("programmes.approval", approval_id=document.id), code=303)
     return render_template("programmes/approve.html", form=form, agreed=agreed), (
         422 if form.errors else 200)
 
 
-@bp.route("/approvals/<int:doc_id>")
+@bp.route("/approvals/<int:approval_id>")
 @access(*STAFF)
-def approval(doc_id):
-    document = GeneratedDocument.get_or_none((GeneratedDocument.id == doc_id) & (
+def approval(approval_id):
+    document = GeneratedDocument.get_or_none((GeneratedDocument.id == approval_id) & (
         GeneratedDocument.doctype == "order_programmes_approval"))
     if document is None:
         raise NotFound()
@@ -468,10 +469,10 @@ def approval(doc_id):
                            can_publish=current_user.role in ("admin", "centre", "department"))
 
 
-@bp.route("/approvals/<int:doc_id>/publish", methods=["POST"])
+@bp.route("/approvals/<int:approval_id>/publish", methods=["POST"])
 @access(*STAFF)
-def publish(doc_id):
-    document = GeneratedDocument.get_or_none((GeneratedDocument.id == doc_id) & (
+def publish(approval_id):
+    document = GeneratedDocument.get_or_none((GeneratedDocument.id == approval_id) & (
         GeneratedDocument.doctype == "order_programmes_approval"))
     if document is None:
         raise NotFound()
@@ -483,7 +484,7 @@ def publish(doc_id):
         fail(409, str(error))
     audit("programmes_published", document, details=f"№ {document.number}")
     flash("Приказ и утверждённые программы опубликованы на сайте.", "success")
-    return redirect(url_for("programmes.approval", doc_id=document.id), code=303)
+    return redirect(url_for("programmes.approval", approval_id=document.id), code=303)
 
 
 # --- reference data: risk factors and indicators ------------------------------------------

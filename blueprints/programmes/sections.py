@@ -70,7 +70,7 @@ class SectionForm(BaseForm):
     version = HiddenField()
     token = HiddenField()
 
-    def bind_programme(self, period, risks, indicators, tasks):
+    def bind_programme(self, period, risks, indicators, tasks, chosen=()):
         """Choices, year columns and cross-field checks that depend on the programme.
 
         Runs after the values are read; errors it sets survive validate()."""
@@ -159,7 +159,7 @@ class AnalysisForm(SectionForm):
                                 description="Отметьте факторы своего рискового профиля.")
     conclusion = text_field("Выводы анализа", LIMIT, area=True)
 
-    def bind_programme(self, period, risks, indicators, tasks):
+    def bind_programme(self, period, risks, indicators, tasks, chosen=()):
         self.risks.choices = [(str(r.code), f"{r.code}. {r.name}") for r in risks]
 
 
@@ -174,9 +174,12 @@ class GoalsForm(SectionForm):
     goal = text_field("Цель программы", 2000, area=True)
     tasks = FieldList(FormField(TaskForm), min_entries=1, max_entries=30)
 
-    def bind_programme(self, period, risks, indicators, tasks):
+    def bind_programme(self, period, risks, indicators, tasks, chosen=()):
+        # The risks chosen in section 3, and any a task already names (kept visible).
         for row in self.tasks:
-            row.form.risks.choices = [(str(r.code), f"{r.code}. {r.name}") for r in risks]
+            keep = set(chosen) | set(row.form.risks.data or [])
+            row.form.risks.choices = [(str(r.code), f"{r.code}. {r.name}") for r in risks
+                                      if not chosen or str(r.code) in keep]
 
 
 # --- 5. Целевые показатели ------------------------------------------------------------------
@@ -196,7 +199,7 @@ class IndicatorRowForm(RowForm):
 class IndicatorsForm(SectionForm):
     indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=60)
 
-    def bind_programme(self, period, risks, indicators, tasks):
+    def bind_programme(self, period, risks, indicators, tasks, chosen=()):
         self.years = list(range(period[0], period[1] + 1))
         codes = [("", "— свой показатель —")] + [(i.code, i.name) for i in indicators]
         units = {i.code: i.unit for i in indicators}
@@ -240,7 +243,7 @@ class ActivityForm(RowForm):
 class ActivitiesForm(SectionForm):
     activities = FieldList(FormField(ActivityForm), min_entries=1, max_entries=200)
 
-    def bind_programme(self, period, risks, indicators, tasks):
+    def bind_programme(self, period, risks, indicators, tasks, chosen=()):
         first, last = date(period[0], 1, 1), date(period[1], 12, 31)
         options = [("", "—")] + [(str(n), f"Задача {n}") for n in range(1, len(tasks) + 1)]
         for row in self.activities:
@@ -369,7 +372,8 @@ def to_multidict(values):
     return MultiDict(pairs)
 
 
-def load_form(section, values, period, risks, indicators, tasks, formdata=None, **extra):
+def load_form(section, values, period, risks, indicators, tasks, chosen=(), formdata=None,
+              **extra):
     """The section's form with stored `values` (or posted `formdata`), bound to the programme.
 
     `extra` sets version and token. CSRF is checked only for posted data.
@@ -380,7 +384,7 @@ def load_form(section, values, period, risks, indicators, tasks, formdata=None, 
         form = section.form(formdata=data, meta={"csrf": False})
     else:
         form = section.form(formdata=formdata)
-    form.bind_programme(period, risks, indicators, tasks)
+    form.bind_programme(period, risks, indicators, tasks, chosen)
     return form
 
 

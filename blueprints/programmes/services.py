@@ -53,7 +53,7 @@ def binding(programme, values=None):
                 RiskFactor.code)),
             "indicators": list(Indicator.select().where(Indicator.is_active == True)  # noqa: E712
                                .order_by(Indicator.id)),
-            "tasks": tasks}
+            "tasks": tasks, "chosen": tuple(values.get("analysis", {}).get("risks", []))}
 
 
 def section_form(programme, section, values=None, bound=None, formdata=None, **extra):
@@ -243,8 +243,8 @@ def publish_programmes(document):
             documents.publish_document(document)
         for programme in Programme.select().where((Programme.approval == document.id)
                                                   & (Programme.status == "approved")):
-            own = GeneratedDocument.get_by_id(programme.document_id)
-            if own.status == "registered":
+            own = GeneratedDocument.get_or_none(GeneratedDocument.id == programme.document_id)
+            if own is not None and own.status == "registered":
                 documents.publish_document(own)
             _move(programme, ("approved",), "published")
 

@@ -42,15 +42,24 @@ class Deadline:
 
 _MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
            "сентябрь", "октябрь", "ноябрь", "декабрь")
-_SOFT_ENDINGS = ("ь", "я", "е", "ю", "ем", "ём")  # январь, января, январе, январю, январём
+_SOFT_ENDINGS = ("ь", "я", "е", "ю", "ем")  # январь, января, январе, январю, январем (ё → е)
 _HARD_ENDINGS = ("", "а", "е", "у", "ом")  # март, марта, марте, марту, мартом
-_MONTH_FORMS = {"май": 5, "мая": 5, "мае": 5, "маю": 5, "маем": 5}
-_MONTH_ABBREVIATIONS = {}  # «янв», «сент», «февр»: used with a full stop only
-for _number, _name in enumerate(_MONTHS, start=1):
-    if _name != "май":
-        _stem, _endings = (_name[:-1], _SOFT_ENDINGS) if _name.endswith("ь") else (_name, _HARD_ENDINGS)
-        _MONTH_FORMS.update({_stem + ending: _number for ending in _endings})
-        _MONTH_ABBREVIATIONS.update({_name[:size]: _number for size in range(3, len(_name))})
+
+
+def _month_tables():
+    """{form: number} for every case form, {abbreviation: number} for «янв», «сент»…"""
+    forms = {"май": 5, "мая": 5, "мае": 5, "маю": 5, "маем": 5}
+    abbreviations = {}
+    for number, name in enumerate(_MONTHS, start=1):
+        if name == "май":
+            continue
+        stem, endings = (name[:-1], _SOFT_ENDINGS) if name.endswith("ь") else (name, _HARD_ENDINGS)
+        forms.update({stem + ending: number for ending in endings})
+        abbreviations.update({name[:size]: number for size in range(3, len(name))})
+    return forms, abbreviations
+
+
+_MONTH_FORMS, _MONTH_ABBREVIATIONS = _month_tables()  # abbreviations count with a full stop
 
 
 def _alternation(words):
@@ -83,8 +92,8 @@ _RECURRENCE_WORDS = (  # pattern → label; the first found in the text wins
     (r"ежеквартальн\w*", "ежеквартально"), (r"ежегодн\w*", "ежегодно"),
     (r"постоянн\w*", "постоянно"), (r"по мере необходимости", "по мере необходимости"),
 )
-_TIMES = re.compile(r"(?:(\d+)\s*)?(?<![а-я])раза?\s+в\s+(?:(\d+)\s*)?(недел|месяц|квартал|полугоди|"
-                    r"(?:учебный\s+)?год)[а-я]*")
+_TIMES = re.compile(r"(?:(\d+)\s*)?(?<![а-я])раза?\s+в\s+(?:(\d+)\s*)?"
+                    r"(недел|месяц|квартал|полугоди|(?:учебный\s+)?год)[а-я]*")
 _NO_DATES = "по мере необходимости"
 _WHOLE = re.compile(r"в\s+течени[еи]\s+(?:всего\s+)?(?:(учебного\s+)?года|периода|"
                     r"срока\s+реализации|проекта)|весь\s+период|круглогодично")
@@ -110,7 +119,7 @@ def _times_label(match):
 
 
 def _recurrence(text):
-    """The first recurrence in the text (label, span) or ("", None)."""
+    """The label of the first recurrence in the text ("" if none) and the spans of all."""
     found = [(m.start(), label, m.span()) for pattern, label in _RECURRENCE_WORDS
              for m in re.finditer(pattern, text)]
     found += [(m.start(), _times_label(m), m.span()) for m in _TIMES.finditer(text)]
@@ -129,7 +138,6 @@ _TOKENS = re.compile(
     rf"|(?P<month>(?<![а-я]){_MONTH})"
     r"|(?P<school>учебн[а-я]*\s+год[а-я]*|уч\.\s*г(?:од[а-я]*|\.)|у\.\s*г\.)"
     r"|(?P<dash>-|\bпо\b)|(?P<until>\bдо\b)|(?P<sep>[,;]|\bи\b)")
-_PART_SIZES = {"кв": 3, "по": 6}  # quarter, half-year (полугодие): months per part
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -166,7 +174,7 @@ def _to_point(kind, match):
         return _Point(first_month=month, last_month=month)
     if kind == "part":
         numbers = [_ROMAN.get(n) or int(n) for n in re.findall(r"iv|i{1,3}|[1-4]", value)]
-        size = _PART_SIZES[re.search(r"кв|по", value).group()]
+        size = 6 if "полугод" in value else 3  # months in a half-year or a quarter
         return _Point(first_month=(numbers[0] - 1) * size + 1, last_month=numbers[-1] * size)
     if kind == "years":
         first, last = (int(n) for n in re.findall(r"\d+", value))
@@ -189,7 +197,8 @@ def _read_point(tokens, i):
 
 
 def _items(tokens):
-    """(first, last) point pairs, plus whether each is a «до …» item."""
+    """(first point, last point, is a «до …» item) for each date, month, quarter or year
+    in the text, alone or as a range."""
     items, i, until, after_sep = [], 0, False, False
     while i < len(tokens):
         kind = tokens[i][0]

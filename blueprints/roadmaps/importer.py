@@ -50,7 +50,7 @@ from ..orgs.importer import _cell
 from .deadlines import Deadline, month_number, read_deadline
 
 MAX_ELEMENTS = 2_000_000  # a 300-activity road map has ~30 000; more is an element bomb
-MAX_ROWS = 5000  # rows read from a table or a sheet
+MAX_ROWS = 5000  # rows under the header: a road map has tens or hundreds
 MAX_EMPTY_ROWS = 200  # a sheet formatted down to row 1 048 576 ends here
 MAX_COLUMNS = 40
 MAX_SHEETS = 20
@@ -66,7 +66,7 @@ PROTECTED = ("Файл защищён паролем или в старом фо
              "или .xlsx без пароля")
 EXPECTED_COLUMN = "столбец «Мероприятие» (или «Наименование мероприятия», «Описание действий»)"
 HEADER_MISSING = f"Не найдена строка заголовков таблицы: нужен {EXPECTED_COLUMN}"
-NO_TABLES = f"В документе нет таблиц: нужна таблица дорожной карты, в которой есть {EXPECTED_COLUMN}"
+NO_TABLES = f"В документе нет таблиц: нужна таблица дорожной карты, где есть {EXPECTED_COLUMN}"
 NO_ACTIVITIES = "В таблице нет ни одного мероприятия"
 
 # field → patterns on the normalised header text; the first field that matches wins, so
@@ -93,7 +93,8 @@ NUMBERED_HEADING = re.compile(r"^(\d{1,2}|[IVXLC]{1,6})\.\s*\S")  # «2. Мон�
 CONTINUES = re.compile(r"^[a-zа-яё,;:.)\]»\-–—]")
 STAMP_START = re.compile(r"^[«\"]?\s*(утвержд|согласован|приложение|принят[аоы]?\b)",
                          re.IGNORECASE)
-STAMP_LINES = 6  # a stamp ends at its «№» or «от …» line, within this many lines
+STAMP_LINES = 6  # a stamp ends at its «№», «от …» or «____» line, within this many lines
+STAMP_END = re.compile(r"№|__")
 APPROVAL_DATE = re.compile(r"от\s*[«\"]?\s*(\d{1,2})\s*[»\"]?\s*(?:\.\s*(\d{1,2})\s*\.|"
                            r"([а-яё]+\.?))\s*(\d{4})", re.IGNORECASE)
 APPROVAL_NUMBER = re.compile(r"№\s*([^\s,;]+)")
@@ -173,8 +174,7 @@ def _open(data, filename, max_bytes):
     if not data:
         raise RoadmapImportError("Файл пуст.")
     if len(data) > max_bytes:
-        raise RoadmapImportError(f"Файл слишком большой: {_megabytes(len(data))} (допустимо "
-                                 f"не более {_megabytes(max_bytes)}).")
+        raise RoadmapImportError(f"Файл больше допустимых {_megabytes(max_bytes)}.")
     if data.startswith(OLE_MAGIC):
         raise RoadmapImportError(PROTECTED)
     extension = PurePath(filename or "").suffix.lower()
@@ -189,7 +189,11 @@ def _open(data, filename, max_bytes):
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise damaged from error
-    _check_parts(archive.infolist(), required, label)
+    try:
+        _check_parts(archive.infolist(), required, label)
+    except RoadmapImportError:
+        archive.close()
+        raise
     return extension, archive
 
 
@@ -256,7 +260,12 @@ def _blocks(body):
 def _paragraph_text(paragraph):
     parts = [(node.text or "") if node.tag == W + "t" else " " if node.tag == W + "tab" else "\n"
              for node in paragraph.iter(W + "t", W + "tab", W + "br", W + "cr")]
-    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n")).strip()
+    return _clean("".join(parts))
+
+
+def _clean(text):
+    """Runs of spaces (tabs, no-break spaces) as one space; line breaks kept."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
 
 
 def _cell_text(cell):
@@ -300,7 +309,7 @@ def _width(rows):
 def _xlsx_text(value):
     if isinstance(value, (datetime, date)):
         return value.strftime("%d.%m.%Y")  # a deadline typed as a date
-    return _cell(value).replace("\r\n", "\n")
+    return _clean(_cell(value))
 
 
 def _xlsx_tables(data):
@@ -320,7 +329,7 @@ def _sheet_rows(sheet):
     for line, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
         texts = [_xlsx_text(value) for value in values]
         empty = 0 if any(texts) else empty + 1
-        if empty > MAX_EMPTY_ROWS or line > MAX_ROWS:
+        if empty > MAX_EMPTY_ROWS or line > MAX_ROWS + 1:  # one more, to be refused
             break
         rows.append(_Row(line, texts, [1] * len(texts)))
     return rows
@@ -438,7 +447,12 @@ def _append(activity, values, separator):
 def _read_rows(header, columns, rows):
     """[(number, title, [activity dicts])] and [(row, warning)]."""
     sections, warnings_, last = [], [], None
+    width = max(max(grid) for grid in columns.values()) + 1
     for row in rows:
+        missing = width - len(row.texts)  # a short Excel row, a Word row with fewer cells
+        if missing > 0:
+            row.texts += [""] * missing
+            row.spans += [1] * missing
         if _skipped(row, header):
             continue
         section = _section(row, columns)
@@ -471,8 +485,8 @@ def _stamp_blocks(lines):
     for begin, line in enumerate(lines):
         if STAMP_START.match(line) and not (blocks and begin <= blocks[-1][1]):
             window = range(begin, min(begin + STAMP_LINES, len(lines)))
-            end = next((i for i in window if "№" in lines[i] or APPROVAL_DATE.search(lines[i])),
-                       begin)
+            end = next((i for i in window
+                        if STAMP_END.search(lines[i]) or APPROVAL_DATE.search(lines[i])), begin)
             blocks.append((begin, end))
     return blocks
 
@@ -549,6 +563,8 @@ def _activity(values, period, warnings_):
 
 def _build(tables, default_period):
     lines, header, columns, rows = _find_header(tables)
+    if len(rows) > MAX_ROWS:
+        raise RoadmapImportError(f"В таблице слишком много строк: больше {MAX_ROWS}.")
     stamp, title = _stamp_and_title(lines)
     approved_number, approved_on = _approval(stamp)
     drafts, warnings_ = _read_rows(header, columns, rows)

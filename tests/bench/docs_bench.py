@@ -15,6 +15,7 @@ from docxtpl import DocxTemplate
 
 from blueprints.documents import registry
 from blueprints.orders.documents import order_context, sample_order
+from blueprints.programmes.documents import programme_context, sample_programme
 
 
 def _per_second(fn, seconds=3.0):
@@ -65,7 +66,7 @@ def run():
         context = doctype.sample()
         engine_rate = _per_second(lambda: registry.render(key, context))
         plain_rate = _per_second(_plain(doctype, context))
-        lines.append(f"{key:<18} engine {engine_rate:7.1f} docs/s   plain docxtpl {plain_rate:6.1f} "
+        lines.append(f"{key:<26} engine {engine_rate:7.1f} docs/s   plain docxtpl {plain_rate:6.1f} "
                      f"docs/s   ratio {engine_rate / plain_rate:5.2f}x (target >= 3x)")
     big = _big_annex_context()
     times = []
@@ -74,6 +75,14 @@ def run():
         data = registry.render("order", big)
         times.append(time.perf_counter() - start)
     lines.append(f"order with a 500-row annex: {median(times) * 1000:.0f} ms (median of 5)")
+    programme = programme_context(sample_programme(indicators=20, activities=60, years=5))
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        registry.render("programme", programme)
+        times.append(time.perf_counter() - start)
+    lines.append(f"programme, 20 indicators x 5 years, 60 activities: {median(times) * 1000:.0f} ms "
+                 f"(median of 5; target < 300 ms)")
     pdf = _pdf_seconds(registry.render("order", registry.get_doctype("order").sample()))
     lines.append(f"PDF (LibreOffice, cold start, order): {pdf:.2f} s" if pdf else
                  "PDF: LibreOffice not installed")

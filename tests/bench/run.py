@@ -74,7 +74,15 @@ def _prepare(tmp):
         user = User(login="bench", full_name="Бенчмарков Б.Б.", role="centre", organization=centre)
         user.set_password(PASSWORD)
         user.save()
-    return env
+        # A school user with a programme draft for the autosave figure.
+        from blueprints.programmes.services import create_programme
+        school = Organization.get(Organization.short_name == "МБОУ «СШ № 001»")
+        teacher = User(login="benchschool", full_name="Школьная Ш.Ш.", role="school",
+                       organization=school)
+        teacher.set_password(PASSWORD)
+        teacher.save()
+        programme = create_programme(school, teacher.id, 2026)
+    return env, programme.id
 
 
 def _serve(env, target, port):
@@ -93,17 +101,42 @@ def _serve(env, target, port):
     raise RuntimeError(f"{target} did not start")
 
 
-def _login(port):
+def _token(page):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _login(port, login="bench"):
+    """(cookie header, opener) of a signed-in session."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"http://127.0.0.1:{port}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"login": "bench", "password": PASSWORD, "csrf_token": token})
+    body = urllib.parse.urlencode({"login": login, "password": PASSWORD,
+                                   "csrf_token": _token(page)})
     opener.open(f"http://127.0.0.1:{port}/login", body.encode())
     cookie = next(c for c in jar if c.name == "opora")
-    rows = opener.open(f"http://127.0.0.1:{port}/orgs/").read().decode().count('<tr id="org-')
-    assert rows == 50, f"directory shows {rows} rows, expected 50"
-    return f"opora={cookie.value}"
+    return f"opora={cookie.value}", opener
+
+
+def _autosave_script(port, programme_id, tmp):
+    """A wrk script posting the goals section as the page's autosave does (same tab token)."""
+    cookie, opener = _login(port, "benchschool")
+    url = f"http://127.0.0.1:{port}/programmes/{programme_id}/goals"
+    page = opener.open(url).read().decode()
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)
+    token = re.search(r'id="token" name="token" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    body = urllib.parse.urlencode({
+        "version": version, "token": token, "goal": "Повысить качество образования " * 5,
+        "tasks-0-text": "Восполнить дефицит учителей математики.",
+        "tasks-1-text": "Повысить учебную мотивацию обучающихся."})
+    script = Path(tmp, "autosave.lua")
+    script.write_text(LUA + f"""
+wrk.method = "POST"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["X-CSRFToken"] = "{_token(page)}"
+wrk.headers["HX-Request"] = "true"
+""")
+    return f"{url}/autosave", cookie, str(script)
 
 
 def _wrk(url, cookie, script):
@@ -122,11 +155,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="opora-bench-")
     servers = []
     try:
-        env = _prepare(tmp)
+        env, programme_id = _prepare(tmp)
         app_port, bare_port = _free_port(), _free_port()
         servers.append(_serve(env, "app:app", app_port))
         servers.append(_serve(env, "tests.bench.bare_app:app", bare_port))
-        cookie = _login(app_port)
+        cookie, opener = _login(app_port)
+        rows = opener.open(f"http://127.0.0.1:{app_port}/orgs/").read().decode().count(
+            '<tr id="org-')
+        assert rows == 50, f"directory shows {rows} rows, expected 50"
         script = Path(tmp, "report.lua")
         script.write_text(LUA)
         cases = [("directory /orgs/ (50 rows)", f"http://127.0.0.1:{app_port}/orgs/", cookie),
@@ -139,6 +175,11 @@ def main():
             rate, p50, p95, errors = results[name] = _wrk(url, cookie_value, str(script))
             print(f"{name:<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
                   f"   errors {errors}")
+        autosave_url, school_cookie, autosave_lua = _autosave_script(app_port, programme_id, tmp)
+        rate, p50, p95, errors = _wrk(autosave_url, school_cookie, autosave_lua)
+        print(f"{'programme autosave (POST)':<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 "
+              f"{p95:6.1f} ms   errors {errors}   (target p95 < 100 ms: "
+              f"{'met' if p95 < 100 and not errors else 'NOT met'})")
         bare = results[cases[2][0]][0]
         for name, _, _ in cases[:2]:
             rate, _, p95, _ = results[name]
