@@ -47,9 +47,16 @@ def _section_or_404(key):
 
 
 def _editable_or_404(programme_id):
-    """The school's own programme; after submission it is read-only (403 with the reason)."""
-    programme = _programme_or_404(programme_id)
-    if current_user.organization_id != programme.school_id:
+    """The school's own programme; after submission it is read-only (403 with the reason).
+
+    Only the columns a save needs: this runs on every autosave."""
+    programme = Programme.select(
+        Programme.id, Programme.school, Programme.status, Programme.title,
+        Programme.period_start, Programme.period_end).where(
+        (Programme.id == programme_id)
+        & (Programme.school == current_user.organization_id)).first()
+    if programme is None:
+        _programme_or_404(programme_id)  # audits a foreign id, then 404
         raise NotFound()
     if not programme.is_editable:
         fail(403, f"Программа {programme.status_label.lower()}: изменять её нельзя, "

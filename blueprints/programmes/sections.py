@@ -303,6 +303,7 @@ class Section:
     form: type
     required: tuple = ()  # top-level field names that must be filled
     rows: tuple = ()  # (list name, min rows, required row field names, row noun)
+    needs: tuple = ()  # what the form reads from elsewhere: "risks", "indicators", "tasks"
 
     @property
     def heading(self):
@@ -315,14 +316,16 @@ SECTIONS = [
              "period_end", "stages", "head", "contacts")),
     Section("info", 2, "Информационная справка об ОО", InfoForm, ("general", "students", "teachers")),
     Section("analysis", 3, "Проблемно-ориентированный анализ", AnalysisForm,
-            ("results", "strengths", "weaknesses", "opportunities", "threats", "risks")),
+            ("results", "strengths", "weaknesses", "opportunities", "threats", "risks"),
+            needs=("risks",)),
     Section("goals", 4, "Цель и задачи", GoalsForm, ("goal",),
-            (("tasks", 1, ("text", "risks"), "Задача"),)),
+            (("tasks", 1, ("text", "risks"), "Задача"),), needs=("risks", "tasks")),
     Section("indicators", 5, "Целевые показатели", IndicatorsForm, (),
             (("indicators", 1, ("name_or_code", "unit", "baseline", "baseline_year", "targets"),
-              "Показатель"),)),
+              "Показатель"),), needs=("indicators",)),
     Section("activities", 6, "План мероприятий", ActivitiesForm, (),
-            (("activities", 1, ("title", "when", "responsible"), "Мероприятие"),)),
+            (("activities", 1, ("title", "when", "responsible"), "Мероприятие"),),
+            needs=("tasks",)),
     Section("resources", 7, "Ресурсное обеспечение", ResourcesForm, ("staff", "equipment",
                                                                       "information")),
     Section("mechanism", 8, "Механизм реализации и мониторинга", MechanismForm,

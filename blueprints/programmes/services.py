@@ -35,30 +35,38 @@ def new_token():
 
 # --- reading ---------------------------------------------------------------------------------
 
-def stored_values(programme):
-    """{section key: flat values} of every section."""
-    rows = ProgrammeSection.select().where(ProgrammeSection.programme == programme.id)
+def stored_values(programme, keys=None):
+    """{section key: flat values} of every section (or of `keys` only)."""
+    rows = ProgrammeSection.select(ProgrammeSection.key, ProgrammeSection.data).where(
+        ProgrammeSection.programme == programme.id)
+    if keys is not None:
+        rows = rows.where(ProgrammeSection.key.in_(keys))
     values = {row.key: row.values for row in rows}
-    return {s.key: values.get(s.key, {}) for s in S.SECTIONS}
+    return {s.key: values.get(s.key, {}) for s in S.SECTIONS if keys is None or s.key in keys}
 
 
-def binding(programme, values=None):
-    """What the section forms need from the rest of the programme."""
+def binding(programme, values=None, needs=("risks", "indicators", "tasks")):
+    """What the section forms need from the rest of the programme (only what `needs` names:
+    the autosave of one section stays a handful of queries)."""
     values = values if values is not None else stored_values(programme)
     goals = values.get("goals", {})
     tasks = sorted({k.split("-")[1] for k in goals if k.startswith("tasks-")}, key=int)
-    year = programme.period_start
-    return {"period": (programme.period_start, programme.period_end),
-            "risks": list(RiskFactor.in_force(year)) or list(RiskFactor.select().order_by(
-                RiskFactor.code)),
-            "indicators": list(Indicator.select().where(Indicator.is_active == True)  # noqa: E712
-                               .order_by(Indicator.id)),
-            "tasks": tasks, "chosen": tuple(values.get("analysis", {}).get("risks", []))}
+    risks = indicators = []
+    if "risks" in needs:
+        risks = list(RiskFactor.in_force(programme.period_start)) or list(
+            RiskFactor.select().order_by(RiskFactor.code))
+    if "indicators" in needs:
+        indicators = list(Indicator.select().where(Indicator.is_active == True)  # noqa: E712
+                          .order_by(Indicator.id))
+    return {"period": (programme.period_start, programme.period_end), "risks": risks,
+            "indicators": indicators, "tasks": tasks,
+            "chosen": tuple(values.get("analysis", {}).get("risks", []))}
 
 
 def section_form(programme, section, values=None, bound=None, formdata=None, **extra):
-    values = values if values is not None else stored_values(programme)
-    bound = bound or binding(programme, values)
+    if values is None:
+        values = stored_values(programme, (section.key, "goals", "analysis"))
+    bound = bound or binding(programme, values, section.needs)
     return S.load_form(section, values.get(section.key, {}), formdata=formdata, **bound, **extra)
 
 
@@ -128,8 +136,9 @@ def save_section(programme, section, form, author):
         ).where((ProgrammeSection.programme == programme.id)
                 & (ProgrammeSection.key == section.key)
                 & ((ProgrammeSection.version == version) | same_form)).execute()
-        stored = ProgrammeSection.get((ProgrammeSection.programme == programme.id)
-                                      & (ProgrammeSection.key == section.key))
+        stored = ProgrammeSection.select(ProgrammeSection.id, ProgrammeSection.version).where(
+            (ProgrammeSection.programme == programme.id)
+            & (ProgrammeSection.key == section.key)).get()
         if not updated:
             raise EditConflict(stored)
         if section.key == "passport":

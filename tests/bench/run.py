@@ -102,7 +102,7 @@ def _serve(env, target, port):
 
 
 def _token(page):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
 
 
 def _login(port, login="bench"):
