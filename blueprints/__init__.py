@@ -11,7 +11,8 @@ def register_blueprints(app):
     from .orgs.routes import bp as orgs
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
+    from .roadmaps.routes import bp as roadmaps
 
-    for blueprint in (core, auth, orgs, orders, meetings, programmes, documents, publications,
-                      doctypes):
+    for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps, documents,
+                      publications, doctypes):
         app.register_blueprint(blueprint)

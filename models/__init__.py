@@ -9,6 +9,8 @@ from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meet
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .programme import (DIRECTIONS, PROGRAMME_STATUSES, Indicator, Programme, ProgrammeComment,
                         ProgrammeRevision, ProgrammeSection, RiskFactor)
+from .roadmap import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
+                      Roadmap, RoadmapActivity, RoadmapSection)
 from .organization import KINDS, Organization
 from .user import ROLES, User
 
@@ -16,13 +18,16 @@ from .user import ROLES, User
 ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
-              ProgrammeSection, ProgrammeRevision, ProgrammeComment]
+              ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
+              RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now",
            "MEMBER_ROLES", "AgendaItem", "Body", "BodyMember", "Decision", "Meeting",
            "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
-           "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor"]
+           "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor",
+           "ACTIVITY_STATUSES", "ActivityChange", "ActivityEvidence", "ActivityOrganization",
+           "Roadmap", "RoadmapActivity", "RoadmapSection"]
 
 
 def make_db(url):

@@ -45,6 +45,14 @@ ACTIONS = {
     "programmes_approved": "Программы утверждены приказом",
     "programmes_published": "Программы опубликованы",
     "reference_updated": "Изменён справочник",
+    "roadmap_imported": "Загружена дорожная карта",
+    "roadmap_activity_updated": "Изменено мероприятие дорожной карты",
+    "roadmap_activity_added": "Добавлено мероприятие дорожной карты",
+    "roadmap_activity_deleted": "Удалено мероприятие дорожной карты",
+    "roadmap_section_saved": "Изменён раздел дорожной карты",
+    "roadmap_section_deleted": "Удалён раздел дорожной карты",
+    "roadmap_evidence_added": "Добавлено подтверждение исполнения",
+    "roadmap_evidence_removed": "Удалено подтверждение исполнения",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",
@@ -56,7 +64,8 @@ OBJECTS = {
     "organization": "Организация", "user": "Пользователь", "order": "Приказ",
     "generateddocument": "Документ", "body": "Коллегиальный орган", "bodymember": "Член органа",
     "meeting": "Заседание", "templateversion": "Версия шаблона", "programme": "Программа",
-    "riskfactor": "Фактор риска", "indicator": "Показатель",
+    "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
+    "roadmapactivity": "Мероприятие дорожной карты",
 }
 
 

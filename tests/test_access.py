@@ -100,6 +100,25 @@ POLICY = {
     "programmes.reference": STAFF,
     "programmes.edit_risk": EDITORS,
     "programmes.edit_indicator": EDITORS,
+    "roadmaps.index": USERS,
+    "roadmaps.import_file": STAFF,
+    "roadmaps.import_confirm": STAFF,
+    "roadmaps.show": USERS,
+    "roadmaps.row": USERS,
+    "roadmaps.edit_activity": USERS,
+    "roadmaps.activity": USERS,
+    "roadmaps.add_evidence": USERS,
+    "roadmaps.delete_evidence": USERS,
+    "roadmaps.evidence_file": USERS,
+    "roadmaps.documents": USERS,
+    "roadmaps.add_activity": STAFF,
+    "roadmaps.move_activity": STAFF,
+    "roadmaps.delete_activity": STAFF,
+    "roadmaps.add_section": STAFF,
+    "roadmaps.edit_section": STAFF,
+    "roadmaps.move_section": STAFF,
+    "roadmaps.delete_section": STAFF,
+    "roadmaps.download": USERS,
 }
 
 
@@ -152,6 +171,13 @@ def world(app, make_user, make_org, make_order):
     common.update(programme_id=lambda: create_programme(app, school).id, key="goals",
                   comment_id=lambda: create_comment(app, school).id, record_id=1,
                   approval_id=create_approval(app, school).id)
+    # Road maps: a fresh activity (school A among the responsible) and evidence per request.
+    from .test_roadmaps import create_activity, create_evidence
+    common.update(activity_id=lambda: create_activity(app, school.organization_id).id,
+                  roadmap_id=lambda: create_activity(app, school.organization_id).roadmap_id,
+                  section_id=lambda: create_activity(app, school.organization_id).section_id,
+                  evidence_id=lambda: create_evidence(app, school.organization_id).id,
+                  direction="up", kind="report.docx")
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

@@ -1,6 +1,6 @@
 """The road-map importer on the seed road maps built into .docx and .xlsx, and on bad files.
 
-Counts were made by hand from ../shared/seeds/*.txt:
+Counts were made by hand from blueprints/roadmaps/seeds/*.txt:
 - Smolensk 2019: 4 unnumbered sections of 3, 9, 2 and 2 activities (16);
 - Moscow region 2020: sections «1.», «II.», «III» of 5, 5 and 3 activities (13); two rows
   continue the one above over a page break, and a column-number row «1 2 3 4 5» follows
@@ -18,7 +18,7 @@ from docx import Document
 
 from blueprints.roadmaps.importer import RoadmapImportError, parse_roadmap
 
-from . import roadmap_files as files
+from blueprints.roadmaps import samples as files
 
 EXPECTED = {  # seed → (activities per section, section numbers, title, period)
     "smolensk": (

@@ -114,7 +114,9 @@ def _load_feature_demos():
     from ..meetings.demo import load_demo_meetings
     from ..orders.demo import load_demo_orders
     from ..programmes.demo import load_demo_programmes
+    from ..roadmaps.demo import load_demo_roadmaps
 
     load_demo_orders()
     load_demo_meetings()
     load_demo_programmes()
+    load_demo_roadmaps()

@@ -39,8 +39,9 @@ def all_doctypes():
     from ..meetings.documents import DOCTYPES as MEETINGS
     from ..orders.documents import DOCTYPES as ORDERS
     from ..programmes.documents import DOCTYPES as PROGRAMMES
+    from ..roadmaps.documents import DOCTYPES as ROADMAPS
 
-    return {d.key: d for d in (*ORDERS, *MEETINGS, *PROGRAMMES)}
+    return {d.key: d for d in (*ORDERS, *MEETINGS, *PROGRAMMES, *ROADMAPS)}
 
 
 def get_doctype(key):

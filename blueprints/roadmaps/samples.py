@@ -1,8 +1,9 @@
-"""Road maps as .docx and .xlsx files, built from the seed texts for the importer's tests.
+"""Road maps as .docx and .xlsx files, built from the seed texts: the demo data imports
+them through the importer, the tests and `make bench` use them too.
 
-The seeds (tests/seeds/*.txt, copied from ../shared/seeds) are Word tables whose borders were lost; each has its own
-layout, read by its own small function into a `SeedRoadmap`: the lines above the table
-and the rows, each either a section (a str) or cells aligned with the header (a list).
+The seeds (seeds/*.txt beside this file: three real road maps, copied from the product's
+shared seeds) are Word tables whose borders were lost; each has its own layout, read by
+its own small function into a `SeedRoadmap`: the lines above the table and the rows, each either a section (a str) or cells aligned with the header (a list).
 Rows continued over a page break in the original (Moscow region) stay separate rows, as
 the file has them. `build_docx` and `build_xlsx` turn a seed into a file the way Word and
 Excel users make them: stamp and title above, section rows merged across the table, and
@@ -20,7 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from openpyxl import Workbook
 
-SEEDS = Path(__file__).resolve().parent / "seeds"  # copies of ../shared/seeds, for CI clones
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 @dataclass

@@ -1,0 +1,80 @@
+"""Road-map forms: import, an activity (all fields or only the execution), a section,
+evidence."""
+from wtforms import FileField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from models import ACTIVITY_STATUSES
+
+from ..core.forms import INT_MAX, BaseForm, choices, strip, text_field
+
+
+class ImportForm(BaseForm):
+    file = FileField("Файл .docx или .xlsx", description=(
+        "Документ Word с таблицей дорожной карты или лист Excel. Заголовки столбцов: "
+        "«№», «Мероприятие», «Срок», «Ответственные», «Ожидаемый результат» (в любом порядке; "
+        "подходят и другие привычные названия)."))
+    period_start = IntegerField("Начало периода (год)", validators=[Optional(), NumberRange(
+        2000, 2100, "Год между 2000 и 2100.")], description="Если в названии карты нет лет.")
+    period_end = IntegerField("Окончание периода (год)", validators=[Optional(), NumberRange(
+        2000, 2100, "Год между 2000 и 2100.")])
+
+    def validate_period_end(self, field):
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("Окончание раньше начала.")
+
+
+class _Versioned(BaseForm):
+    version = HiddenField()
+
+    def validate_version(self, field):
+        if not (field.data or "").isdigit() or int(field.data) > INT_MAX:
+            raise ValidationError("Неверная версия формы: обновите страницу.")
+
+
+class ExecutionForm(_Versioned):
+    """What the responsible organisation reports."""
+
+    status = SelectField("Статус", choices=choices(ACTIVITY_STATUSES))
+    execution = text_field("Информация об исполнении", 5000, area=True)
+
+
+class ActivityForm(ExecutionForm):
+    """Everything about an activity (the centre and the department)."""
+
+    number = text_field("№", 20)
+    title = text_field("Мероприятие", 3000, required=True, area=True)
+    deadline_text = text_field("Срок", 500, description="Как в документе: «сентябрь – октябрь», "
+                                                         "«II квартал 2026 года», «ежемесячно»")
+    responsible = text_field("Ответственные", 2000, area=True)
+    audience = text_field("Целевая аудитория", 1000)
+    expected_result = text_field("Ожидаемый результат", 3000, area=True)
+
+
+class NewActivityForm(BaseForm):
+    title = text_field("Новое мероприятие", 3000, required=True)
+
+
+class SectionForm(BaseForm):
+    number = text_field("№ раздела", 20)
+    title = text_field("Название раздела", 1000, required=True)
+
+
+class EvidenceForm(BaseForm):
+    kind = SelectField("Вид", choices=choices({"document": "Документ из реестра",
+                                               "url": "Ссылка", "file": "Файл"}))
+    document = IntegerField("Документ", validators=[Optional(), NumberRange(1, INT_MAX)])
+    url = StringField("Адрес ссылки", filters=[strip])
+    title = text_field("Подпись", 500)
+    file = FileField("Файл")
+
+    def validate_url(self, field):
+        if self.kind.data == "url":
+            if not field.data:
+                raise ValidationError("Укажите адрес ссылки.")
+            if len(field.data) > 2000 or not field.data.lower().startswith(("http://", "https://")):
+                raise ValidationError("Ссылка должна начинаться с http:// или https:// "
+                                      "и быть не длиннее 2000 символов.")
+
+    def validate_document(self, field):
+        if self.kind.data == "document" and not field.data:
+            raise ValidationError("Выберите документ из реестра.")

@@ -1,0 +1,533 @@
+"""Road maps: import with a preview, the table with filters and inline editing, execution
+with evidence, the documents and the Excel exports."""
+from collections import defaultdict
+from datetime import date
+from io import BytesIO
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user
+from peewee import JOIN
+from werkzeug.exceptions import NotFound
+
+from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
+                    GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
+                    User)
+
+from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core.audit import audit
+from ..core.errors import fail
+from ..core.forms import ConfirmForm
+from ..core.htmx import render_page_or_fragment, wants_fragment
+from ..core.stash import keeps_typing, restore_form
+from ..documents import registry
+from ..documents.engine import RenderError
+from ..documents.storage import storage
+from ..orgs.importer import drop_pending, load_pending, save_pending
+from . import cli, services
+from .data import roadmap_data
+from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
+                    SectionForm)
+from .importer import RoadmapImportError, parse_roadmap
+
+bp = Blueprint("roadmaps", __name__, url_prefix="/roadmaps", cli_group=None)
+cli.register(bp)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_CLASSES = {"planned": "secondary", "in_progress": "primary", "done": "success",
+                  "failed": "danger", "postponed": "warning", "cancelled": "dark"}
+
+
+def _roadmap_or_404(roadmap_id):
+    return get_visible_or_404(Roadmap.visible_to(current_user), Roadmap, roadmap_id)
+
+
+def _activity_or_404(activity_id):
+    activity = RoadmapActivity.get_or_none(RoadmapActivity.id == activity_id)
+    if activity is None:
+        raise NotFound()
+    _roadmap_or_404(activity.roadmap_id)
+    return activity
+
+
+def _responsible_for(activity):
+    """Staff edit every activity; a school only those naming it among the responsible."""
+    if current_user.role in STAFF:
+        return True
+    return ActivityOrganization.select().where(
+        (ActivityOrganization.activity == activity.id)
+        & (ActivityOrganization.organization == current_user.organization_id)).exists()
+
+
+def _reporter_or_403(activity_id):
+    activity = _activity_or_404(activity_id)
+    if not _responsible_for(activity):
+        fail(403, "Отмечать исполнение может ответственная организация или методический центр.")
+    return activity
+
+
+# --- list and import ------------------------------------------------------------------------
+
+@bp.route("/")
+@access(*ALL_USERS)
+def index():
+    roadmaps = list(Roadmap.select().order_by(Roadmap.period_start.desc(), Roadmap.id.desc()))
+    counts = defaultdict(lambda: [0, 0, 0])
+    today = date.today()
+    for row in RoadmapActivity.select(RoadmapActivity.roadmap, RoadmapActivity.status,
+                                      RoadmapActivity.ends_on):
+        total = counts[row.roadmap_id]
+        total[0] += 1
+        total[1] += row.status == "done"
+        total[2] += row.is_overdue(today)
+    return render_template("roadmaps/index.html", roadmaps=roadmaps, counts=counts,
+                           can_import=current_user.role in STAFF)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(*STAFF)
+def import_file():
+    form = ImportForm()
+    if request.method == "POST" and form.validate():
+        upload = request.files.get("file")
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        data = upload.read(limit + 1) if upload else b""
+        if not upload or not upload.filename:
+            form.file.errors.append("Выберите файл .docx или .xlsx.")
+        else:
+            period = _period(form)
+            try:
+                parsed = parse_roadmap(data, upload.filename, max_bytes=limit,
+                                       default_period=period)
+            except RoadmapImportError as error:
+                form.file.errors.append(str(error))
+            else:
+                token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
+                                     upload.filename, {"sha256": storage().put(data),
+                                                       "period": period})
+                return render_template("roadmaps/preview.html", parsed=parsed, token=token,
+                                       filename=upload.filename, form=ConfirmForm())
+    return render_template("roadmaps/import.html", form=form), 422 if form.errors else 200
+
+
+def _period(form):
+    if form.period_start.data:
+        return form.period_start.data, form.period_end.data or form.period_start.data
+    return None
+
+
+@bp.route("/import/<token>", methods=["POST"])
+@access(*STAFF)
+def import_confirm(token):
+    folder = current_app.config["STORAGE_DIR"]
+    pending = load_pending(folder, current_user.id, token)
+    if pending is None or not ConfirmForm().validate_on_submit():
+        flash("Предпросмотр устарел. Загрузите файл ещё раз.", "warning")
+        return redirect(url_for("roadmaps.import_file"), code=303)
+    stored = pending["rows"]
+    period = tuple(stored["period"]) if stored["period"] else None
+    try:
+        parsed = parse_roadmap(storage().get(stored["sha256"]), pending["filename"],
+                               default_period=period)
+    except RoadmapImportError as error:
+        fail(422, str(error))
+    organization = current_user.organization_id or Organization.select().where(
+        Organization.kind == "centre").first()
+    roadmap = services.save_roadmap(parsed, organization, current_user.id, pending["filename"],
+                                    period)
+    drop_pending(folder, token)
+    audit("roadmap_imported", roadmap, details=f"{pending['filename']}: "
+                                               f"{len(parsed.activities)} мероприятий")
+    flash(f"Дорожная карта загружена: разделов {len(parsed.sections)}, мероприятий "
+          f"{len(parsed.activities)}.", "success")
+    return redirect(url_for("roadmaps.show", roadmap_id=roadmap.id), code=303)
+
+
+# --- the road map page ----------------------------------------------------------------------
+
+def _filters():
+    args = request.args
+    month = args.get("month", "")
+    if month and not (len(month) == 7 and month[:4].isdigit() and month[4] == "-"
+                      and month[5:].isdigit() and 1 <= int(month[5:]) <= 12):
+        month = ""
+    return {"status": args.get("status", "") if args.get("status") in ACTIVITY_STATUSES else "",
+            "org": args.get("org", type=int) or 0, "month": month,
+            "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1"}
+
+
+def _in_month(activity, month):
+    if not (activity.starts_on or activity.ends_on):
+        return bool(activity.recurrence)
+    year, number = int(month[:4]), int(month[5:])
+    first = date(year, number, 1)
+    last = date(year + number // 12, number % 12 + 1, 1)
+    start = activity.starts_on or activity.ends_on
+    return start < last and (activity.ends_on or start) >= first
+
+
+def _table(roadmap, filters):
+    """Sections with their (filtered) activities, progress, evidence and organisations."""
+    today = date.today()
+    sections = list(roadmap.sections.order_by(RoadmapSection.position))
+    activities = list(RoadmapActivity.select().where(RoadmapActivity.roadmap == roadmap.id)
+                      .order_by(RoadmapActivity.position))
+    ids = [a.id for a in activities]
+    orgs = defaultdict(list)
+    for link in (ActivityOrganization.select(ActivityOrganization, Organization)
+                 .join(Organization).where(ActivityOrganization.activity.in_(ids))):
+        orgs[link.activity_id].append(link.organization)
+    evidence = defaultdict(list)
+    for item in (ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
+                 .join(GeneratedDocument, on=(ActivityEvidence.document == GeneratedDocument.id),
+                       join_type=JOIN.LEFT_OUTER).where(ActivityEvidence.activity.in_(ids))
+                 .order_by(ActivityEvidence.id)):
+        evidence[item.activity_id].append(item)
+    mine = current_user.organization_id
+    by_section = defaultdict(list)
+    for activity in activities:
+        by_section[activity.section_id].append(activity)
+    rows = []
+    for section in sections:
+        items = by_section.get(section.id, [])
+        shown = [a for a in items if _matches(a, filters, orgs, today, mine)]
+        rows.append({"section": section, "activities": shown, "total": len(items),
+                     "done": sum(a.status == "done" for a in items)})
+    summary = {"total": len(activities), "done": sum(a.status == "done" for a in activities),
+               "overdue": sum(a.is_overdue(today) for a in activities)}
+    all_orgs = {org.id: org for links in orgs.values() for org in links}
+    return rows, summary, orgs, evidence, sorted(all_orgs.values(), key=lambda o: o.short_name)
+
+
+def _matches(activity, filters, orgs, today, mine):
+    if filters["status"] and activity.status != filters["status"]:
+        return False
+    if filters["org"] and filters["org"] not in {o.id for o in orgs[activity.id]}:
+        return False
+    if filters["mine"] and mine not in {o.id for o in orgs[activity.id]}:
+        return False
+    if filters["overdue"] and not activity.is_overdue(today):
+        return False
+    return not filters["month"] or _in_month(activity, filters["month"])
+
+
+@bp.route("/<int:roadmap_id>")
+@access(*ALL_USERS)
+def show(roadmap_id):
+    roadmap = _roadmap_or_404(roadmap_id)
+    filters = _filters()
+    rows, summary, orgs, evidence, responsible = _table(roadmap, filters)
+    return render_page_or_fragment(
+        "roadmaps/show.html", "roadmaps/_table.html", roadmap=roadmap, rows=rows,
+        summary=summary, orgs=orgs, evidence=evidence, responsible=responsible, filters=filters,
+        statuses=ACTIVITY_STATUSES, classes=STATUS_CLASSES, today=date.today(),
+        is_staff=current_user.role in STAFF, form=ConfirmForm(), new_form=NewActivityForm(),
+        section_form=SectionForm())
+
+
+# --- one activity: inline edit, execution, evidence, history -------------------------------
+
+def _edit_form(activity, formdata=None):
+    cls = ActivityForm if current_user.role in STAFF else ExecutionForm
+    if formdata is not None:
+        return cls(formdata=formdata)
+    return cls(obj=activity, version=str(activity.version))
+
+
+def _row(activity, status=200):
+    orgs = [link.organization for link in activity.organizations.join(Organization)]
+    return render_template("roadmaps/_row.html", activity=activity, orgs={activity.id: orgs},
+                           evidence={activity.id: list(activity.evidence)},
+                           classes=STATUS_CLASSES, today=date.today(),
+                           is_staff=current_user.role in STAFF, form=ConfirmForm(),
+                           can_report=_responsible_for(activity)), status
+
+
+@bp.route("/activities/<int:activity_id>/row")
+@access(*ALL_USERS)
+def row(activity_id):
+    return _row(_activity_or_404(activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@access(*ALL_USERS)
+@keeps_typing
+def edit_activity(activity_id):
+    activity = _reporter_or_403(activity_id)
+    posted = request.form if request.method == "POST" else restore_form()
+    form = _edit_form(activity) if posted is None else _edit_form(activity, posted)
+    if request.method == "POST" and form.validate():
+        fields = [f for f in ("number", "title", "deadline_text", "responsible", "audience",
+                              "expected_result", "status", "execution") if f in form]
+        changes = {f: form[f].data or ("planned" if f == "status" else "") for f in fields}
+        try:
+            activity = services.update_activity(activity, changes, current_user.id,
+                                                int(form.version.data))
+        except services.EditConflict:
+            fresh = RoadmapActivity.get_by_id(activity.id)
+            form.version.data = str(fresh.version)
+            form.form_errors.append(
+                "Мероприятие уже изменил другой пользователь. Сохранённые значения: статус "
+                f"«{fresh.status_label}», исполнение «{fresh.execution or '—'}». Ваши данные "
+                "остались в форме: нажмите «Сохранить» ещё раз, чтобы записать их поверх.")
+            return _edit_response(activity, form, 409)
+        audit("roadmap_activity_updated", activity, details=", ".join(fields))
+        if wants_fragment():
+            return _row(activity)
+        flash("Мероприятие сохранено.", "success")
+        return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
+    return _edit_response(activity, form, 422 if form.errors else 200)
+
+
+def _edit_response(activity, form, status):
+    return render_page_or_fragment("roadmaps/activity.html", "roadmaps/_edit_row.html",
+                                   status=status, **_activity_context(activity, form))
+
+
+def _activity_context(activity, form=None):
+    return {"activity": activity, "roadmap": activity.roadmap,
+            "form": form or _edit_form(activity), "evidence_form": EvidenceForm(),
+            "evidence": list(activity.evidence.order_by(ActivityEvidence.id)),
+            "history": activity.changes.select(ActivityChange, User).join(
+                User, JOIN.LEFT_OUTER).order_by(ActivityChange.id.desc()).limit(100),
+            "orgs": [link.organization for link in activity.organizations.join(Organization)],
+            "can_report": _responsible_for(activity), "is_staff": current_user.role in STAFF,
+            "confirm": ConfirmForm(), "classes": STATUS_CLASSES,
+            "fields": services.HISTORY_FIELDS}
+
+
+@bp.route("/activities/<int:activity_id>")
+@access(*ALL_USERS)
+def activity(activity_id):
+    return render_template("roadmaps/activity.html",
+                           **_activity_context(_activity_or_404(activity_id)))
+
+
+@bp.route("/activities/<int:activity_id>/evidence", methods=["POST"])
+@access(*ALL_USERS)
+def add_evidence(activity_id):
+    activity = _reporter_or_403(activity_id)
+    form = EvidenceForm()
+    if form.validate():
+        document = upload = None
+        if form.kind.data == "document":
+            document = GeneratedDocument.get_or_none(
+                (GeneratedDocument.id == form.document.data)
+                & GeneratedDocument.status.in_(("registered", "published")))
+            if document is None:
+                form.document.errors.append("Такого зарегистрированного документа нет.")
+        elif form.kind.data == "file":
+            upload = _upload(form)
+        if not form.errors:
+            services.add_evidence(activity, current_user.id, document=document,
+                                  url=form.url.data or "", title=form.title.data or "",
+                                  upload=upload)
+            audit("roadmap_evidence_added", activity, details=form.title.data or form.kind.data)
+            flash("Подтверждение добавлено.", "success")
+            return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
+    context = _activity_context(activity)
+    context["evidence_form"] = form
+    return render_template("roadmaps/activity.html", **context), 422
+
+
+def _upload(form):
+    """(name, bytes) of an uploaded file within the size limit, or None with the error set."""
+    upload = request.files.get("file")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    data = upload.read(limit + 1) if upload else b""
+    if not upload or not upload.filename or not data:
+        form.file.errors.append("Выберите файл.")
+    elif len(data) > limit:
+        form.file.errors.append(f"Файл больше {limit // (1024 * 1024)} МБ.")
+    else:
+        return upload.filename[:255], data
+    return None
+
+
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@access(*ALL_USERS)
+def delete_evidence(evidence_id):
+    evidence = ActivityEvidence.get_or_none(ActivityEvidence.id == evidence_id)
+    if evidence is None:
+        raise NotFound()
+    activity = _reporter_or_403(evidence.activity_id)
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    services.remove_evidence(evidence, current_user.id)
+    audit("roadmap_evidence_removed", activity, details=evidence.title)
+    flash("Подтверждение удалено.", "success")
+    return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
+
+
+@bp.route("/evidence/<int:evidence_id>/file")
+@access(*ALL_USERS)
+def evidence_file(evidence_id):
+    evidence = ActivityEvidence.get_or_none((ActivityEvidence.id == evidence_id)
+                                            & (ActivityEvidence.kind == "file"))
+    if evidence is None:
+        raise NotFound()
+    _activity_or_404(evidence.activity_id)
+    # Always a download, never shown inline: an uploaded file is not trusted content.
+    return send_file(BytesIO(storage().get(evidence.file_sha256)), as_attachment=True,
+                     download_name=evidence.title or "файл", mimetype="application/octet-stream")
+
+
+@bp.route("/documents")
+@access(*ALL_USERS)
+def documents():
+    """htmx: register documents matching the typed number or title, to pick as evidence."""
+    return render_template("roadmaps/_documents.html",
+                           documents=services.registered_documents(request.args.get("q", "")))
+
+
+# --- structure (centre and department) -----------------------------------------------------
+
+def _confirmed():
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+
+
+def _back(roadmap_id, anchor=None):
+    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id, _anchor=anchor), code=303)
+
+
+@bp.route("/sections/<int:section_id>/activities", methods=["POST"])
+@access(*STAFF)
+def add_activity(section_id):
+    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
+    if section is None:
+        raise NotFound()
+    form = NewActivityForm()
+    if not form.validate():
+        fail(422, "Напишите название мероприятия (не длиннее 3000 символов).")
+    activity = services.add_activity(section, form.title.data, current_user.id)
+    audit("roadmap_activity_added", activity, details=form.title.data[:200])
+    return _back(section.roadmap_id, f"activity-{activity.id}")
+
+
+@bp.route("/activities/<int:activity_id>/move/<any(up, down):direction>", methods=["POST"])
+@access(*STAFF)
+def move_activity(activity_id, direction):
+    activity = _activity_or_404(activity_id)
+    _confirmed()
+    services.move_activity(activity, -1 if direction == "up" else 1)
+    return _back(activity.roadmap_id, f"activity-{activity.id}")
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
+@access(*STAFF)
+def delete_activity(activity_id):
+    activity = _activity_or_404(activity_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_activity(activity)
+        audit("roadmap_activity_deleted", activity.roadmap, details=activity.title[:200])
+        flash("Мероприятие удалено.", "success")
+        return _back(activity.roadmap_id)
+    return render_template(
+        "core/confirm.html", form=form, heading="Удалить мероприятие?",
+        details=f"{activity.number} {activity.title}",
+        warning="Мероприятие, его подтверждения и история будут удалены.",
+        button="Да, удалить", action=url_for("roadmaps.delete_activity", activity_id=activity.id),
+        cancel=url_for("roadmaps.show", roadmap_id=activity.roadmap_id))
+
+
+@bp.route("/<int:roadmap_id>/sections", methods=["POST"])
+@access(*STAFF)
+def add_section(roadmap_id):
+    roadmap = _roadmap_or_404(roadmap_id)
+    form = SectionForm()
+    if not form.validate():
+        fail(422, "Напишите название раздела (не длиннее 1000 символов).")
+    section = services.save_section(roadmap, form.number.data or "", form.title.data)
+    audit("roadmap_section_saved", roadmap, details=section.heading)
+    return _back(roadmap.id, f"section-{section.id}")
+
+
+@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@access(*STAFF)
+def edit_section(section_id):
+    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
+    if section is None:
+        raise NotFound()
+    form = SectionForm(obj=section) if request.method == "GET" else SectionForm()
+    if request.method == "POST" and form.validate():
+        services.save_section(section.roadmap, form.number.data or "", form.title.data, section)
+        audit("roadmap_section_saved", section.roadmap, details=form.title.data[:200])
+        return _back(section.roadmap_id, f"section-{section.id}")
+    return render_template(
+        "core/simple_form.html", form=form, form_id="section-form", fields=("number", "title"),
+        heading=f"Раздел: {section.heading}", back_url=url_for(
+            "roadmaps.show", roadmap_id=section.roadmap_id), back_label=section.roadmap.title,
+        action=url_for("roadmaps.edit_section", section_id=section.id)), (
+        422 if form.errors else 200)
+
+
+@bp.route("/sections/<int:section_id>/move/<any(up, down):direction>", methods=["POST"])
+@access(*STAFF)
+def move_section(section_id, direction):
+    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
+    if section is None:
+        raise NotFound()
+    _confirmed()
+    services.move_section(section, -1 if direction == "up" else 1)
+    return _back(section.roadmap_id, f"section-{section.id}")
+
+
+@bp.route("/sections/<int:section_id>/delete", methods=["GET", "POST"])
+@access(*STAFF)
+def delete_section(section_id):
+    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
+    if section is None:
+        raise NotFound()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_section(section)
+        audit("roadmap_section_deleted", section.roadmap, details=section.heading[:200])
+        flash("Раздел удалён.", "success")
+        return _back(section.roadmap_id)
+    count = section.activities.count()
+    return render_template(
+        "core/confirm.html", form=form, heading=f"Удалить раздел «{section.heading}»?",
+        details=f"В разделе мероприятий: {count}.",
+        warning="Раздел и все его мероприятия с подтверждениями будут удалены.",
+        button="Да, удалить", action=url_for("roadmaps.delete_section", section_id=section.id),
+        cancel=url_for("roadmaps.show", roadmap_id=section.roadmap_id))
+
+
+# --- documents and exports -------------------------------------------------------------------
+
+def _report_date():
+    try:
+        return date.fromisoformat(request.args.get("on", ""))
+    except ValueError:
+        return date.today()
+
+
+def _document(roadmap, kind):
+    from . import documents, xlsx
+
+    data = roadmap_data(roadmap, current_app.config.get("SITE_URL", ""))
+    on_date = _report_date()
+    context = (documents.report_context(data, on_date) if kind.startswith("report")
+               else documents.roadmap_context(data))
+    name = "Исполнение дорожной карты" if kind.startswith("report") else "Дорожная карта"
+    if kind.endswith("xlsx"):
+        build = xlsx.report_xlsx if kind.startswith("report") else xlsx.roadmap_xlsx
+        return send_file(BytesIO(build(context)), mimetype=XLSX, as_attachment=True,
+                         download_name=f"{name} {on_date:%d.%m.%Y}.xlsx")
+    doctype = "roadmap_report" if kind.startswith("report") else "roadmap"
+    try:
+        body = registry.render(doctype, context)
+    except RenderError as error:
+        fail(422, str(error))
+    return send_file(BytesIO(body), mimetype=DOCX, as_attachment=True,
+                     download_name=f"{name} {on_date:%d.%m.%Y}.docx")
+
+
+@bp.route("/<int:roadmap_id>/<any('roadmap.docx', 'report.docx', 'roadmap.xlsx', "
+          "'report.xlsx'):kind>")
+@access(*ALL_USERS)
+def download(roadmap_id, kind):
+    return _document(_roadmap_or_404(roadmap_id), kind)

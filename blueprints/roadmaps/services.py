@@ -1,0 +1,221 @@
+"""Road-map writes: save an import, edit activities and sections with their history, link
+evidence. No request access here."""
+import re
+from datetime import date
+
+from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
+                    GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
+                    db, now)
+
+from ..documents.storage import storage
+from .deadlines import read_deadline
+
+HISTORY_FIELDS = {"number": "№", "title": "Мероприятие", "deadline_text": "Срок",
+                  "responsible": "Ответственные", "audience": "Целевая аудитория",
+                  "expected_result": "Ожидаемый результат", "status": "Статус",
+                  "execution": "Информация об исполнении", "evidence": "Подтверждение",
+                  "section": "Раздел", "created": "Добавлено"}
+
+
+class EditConflict(Exception):
+    """The activity changed after the form was opened."""
+
+
+# --- responsible organisations ------------------------------------------------------------
+
+def _name_key(text):
+    """Lower case, no quotes or organisational form: «МБОУ «СОШ № 1»» → «сош № 1»."""
+    text = re.sub(r"[«»\"“”„']", " ", (text or "").lower()).replace("ё", "е")
+    text = re.sub(r"\b(мбоу|маоу|мкоу|мбу|мку|моу|гбоу)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class OrganizationMatcher:
+    """Finds directory organisations named in a «responsible» cell (loaded once per import)."""
+
+    def __init__(self, organizations=None):
+        rows = organizations if organizations is not None else Organization.select(
+            Organization.id, Organization.short_name, Organization.full_name)
+        self.keys = []
+        for org in rows:
+            for name in {org.short_name, org.full_name}:
+                key = _name_key(name)
+                if len(key) >= 5:
+                    self.keys.append((re.compile(rf"(?<![\w№]){re.escape(key)}(?![\w])"), org.id))
+
+    def __call__(self, text):
+        haystack = _name_key(text)
+        return sorted({org_id for pattern, org_id in self.keys if pattern.search(haystack)})
+
+
+# --- import -----------------------------------------------------------------------------------
+
+def save_roadmap(parsed, organization, author, filename="", period=None):
+    """Store a parsed road map (ParsedRoadmap) in one transaction; return the Roadmap."""
+    start = parsed.period_start or (period[0] if period else date.today().year)
+    end = parsed.period_end or (period[1] if period else start)
+    matcher = OrganizationMatcher()
+    with db.atomic():
+        roadmap = Roadmap.create(
+            title=(parsed.title or filename or "Дорожная карта")[:1000], organization=organization,
+            period_start=start, period_end=end, approved_number=parsed.approved_number[:50],
+            approved_on=parsed.approved_on, approved_by=_approved_by(parsed.stamp),
+            source_filename=filename[:255], created_by=author)
+        for s_index, section in enumerate(parsed.sections):
+            row = RoadmapSection.create(roadmap=roadmap, position=s_index,
+                                        number=section.number[:20], title=section.title[:1000])
+            for a_index, item in enumerate(section.activities):
+                deadline = read_deadline(item.deadline_text, start, end)
+                activity = RoadmapActivity.create(
+                    roadmap=roadmap, section=row, position=a_index, number=item.number[:20],
+                    title=item.title, deadline_text=item.deadline_text[:500],
+                    starts_on=deadline.start, ends_on=deadline.end,
+                    recurrence=deadline.recurrence, deadline_read=deadline.is_read,
+                    responsible=item.responsible, audience=item.audience,
+                    expected_result=item.expected_result, execution=item.execution_info)
+                _link_organizations(activity, matcher(item.responsible))
+    return roadmap
+
+
+def _approved_by(stamp):
+    """«приказом управления образования …» from the stamp as written, without date and number."""
+    match = re.search(r"(приказом|распоряжением|постановлением|решением)\s+(.+?)(?:\s+от\s|\s*№|$)",
+                      (stamp or "").replace("\n", " "), re.IGNORECASE)
+    return f"{match.group(1).lower()} {match.group(2).strip()}"[:500] if match else ""
+
+
+def _link_organizations(activity, org_ids):
+    ActivityOrganization.delete().where(ActivityOrganization.activity == activity.id).execute()
+    if org_ids:
+        ActivityOrganization.insert_many(
+            [{"activity": activity.id, "organization": org_id} for org_id in org_ids]).execute()
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+def _record(activity_id, user, field, old, new):
+    ActivityChange.create(activity=activity_id, user=user, field=field, old=str(old or ""),
+                          new=str(new or ""))
+
+
+def update_activity(activity, changes, user, version):
+    """Apply {field: value}; keep each change in the history. A stale `version` conflicts."""
+    roadmap = activity.roadmap
+    changed = {k: v for k, v in changes.items() if getattr(activity, k) != v}
+    if not changed:
+        return activity
+    values = dict(changed)
+    if "deadline_text" in changed:
+        deadline = read_deadline(changed["deadline_text"], roadmap.period_start, roadmap.period_end)
+        values.update(starts_on=deadline.start, ends_on=deadline.end,
+                      recurrence=deadline.recurrence, deadline_read=deadline.is_read)
+    with db.atomic():
+        done = RoadmapActivity.update(**values, version=RoadmapActivity.version + 1,
+                                      updated_at=now()).where(
+            (RoadmapActivity.id == activity.id) & (RoadmapActivity.version == version)).execute()
+        if not done:
+            raise EditConflict()
+        for field, value in changed.items():
+            old = getattr(activity, field)
+            if field == "status":
+                old, value = ACTIVITY_STATUSES.get(old, old), ACTIVITY_STATUSES.get(value, value)
+            _record(activity.id, user, field, old, value)
+        if "responsible" in changed:
+            _link_organizations(activity, OrganizationMatcher()(changed["responsible"]))
+    return RoadmapActivity.get_by_id(activity.id)
+
+
+def add_activity(section, title, user):
+    with db.atomic():
+        position = RoadmapActivity.select().where(RoadmapActivity.section == section.id).count()
+        activity = RoadmapActivity.create(roadmap=section.roadmap_id, section=section,
+                                          position=position, title=title)
+        _record(activity.id, user, "created", "", title)
+    return activity
+
+
+def delete_activity(activity):
+    with db.atomic():
+        activity.delete_instance(recursive=True)
+        _renumber(RoadmapActivity, RoadmapActivity.section == activity.section_id)
+
+
+def _renumber(model, condition):
+    for position, row in enumerate(model.select(model.id).where(condition).order_by(
+            model.position, model.id)):
+        model.update(position=position).where(model.id == row.id).execute()
+
+
+def move(model, row, step, condition):
+    """Swap `row` with its neighbour (step −1 up, +1 down) within `condition`."""
+    with db.atomic():
+        _renumber(model, condition)
+        rows = list(model.select(model.id).where(condition).order_by(model.position))
+        ids = [r.id for r in rows]
+        index = ids.index(row.id)
+        other = index + step
+        if 0 <= other < len(ids):
+            model.update(position=other).where(model.id == ids[index]).execute()
+            model.update(position=index).where(model.id == ids[other]).execute()
+
+
+def move_activity(activity, step):
+    move(RoadmapActivity, activity, step, RoadmapActivity.section == activity.section_id)
+
+
+def move_section(section, step):
+    move(RoadmapSection, section, step, RoadmapSection.roadmap == section.roadmap_id)
+
+
+def save_section(roadmap, number, title, section=None):
+    with db.atomic():
+        if section is None:
+            position = RoadmapSection.select().where(RoadmapSection.roadmap == roadmap.id).count()
+            return RoadmapSection.create(roadmap=roadmap, position=position, number=number,
+                                         title=title)
+        RoadmapSection.update(number=number, title=title).where(
+            RoadmapSection.id == section.id).execute()
+        return RoadmapSection.get_by_id(section.id)
+
+
+def delete_section(section):
+    with db.atomic():
+        section.delete_instance(recursive=True)
+        _renumber(RoadmapSection, RoadmapSection.roadmap == section.roadmap_id)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+def add_evidence(activity, user, document=None, url="", title="", upload=None):
+    """Link a register document, an external URL, or keep an uploaded file (name, bytes)."""
+    values = {"activity": activity.id, "added_by": user, "title": title[:500]}
+    if document is not None:
+        values.update(kind="document", document=document.id,
+                      title=title or f"{document.title} № {document.number or '—'}")
+    elif upload is not None:
+        filename, data = upload
+        values.update(kind="file", title=title or filename, file_sha256=storage().put(data),
+                      file_size=len(data))
+    else:
+        values.update(kind="url", url=url, title=title or url)
+    with db.atomic():
+        evidence = ActivityEvidence.create(**values)
+        _record(activity.id, user, "evidence", "", values["title"])
+    return evidence
+
+
+def remove_evidence(evidence, user):
+    with db.atomic():
+        _record(evidence.activity_id, user, "evidence", evidence.title, "")
+        evidence.delete_instance()
+
+
+def registered_documents(query_text, limit=20):
+    """Register documents to pick as evidence: by number or title, newest first."""
+    query = GeneratedDocument.select().where(GeneratedDocument.status.in_(
+        ("registered", "published"))).order_by(GeneratedDocument.id.desc())
+    text = (query_text or "").strip()
+    if text:
+        query = query.where(GeneratedDocument.number.contains(text)
+                            | GeneratedDocument.title.contains(text))
+    return query.limit(limit)

@@ -1,0 +1,120 @@
+"""Road maps: sections and activities with deadlines, responsible organisations, execution
+information, evidence and the history of every change."""
+from datetime import date
+
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .base import BaseModel, now
+from .document import GeneratedDocument
+from .organization import Organization
+from .user import User
+
+ACTIVITY_STATUSES = {
+    "planned": "Запланировано",
+    "in_progress": "В работе",
+    "done": "Выполнено",
+    "failed": "Не выполнено",
+    "postponed": "Перенесено",
+    "cancelled": "Отменено",
+}
+CLOSED = ("done", "cancelled")  # never overdue
+ROADMAP_STATUSES = {"active": "Действует", "closed": "Завершена"}
+
+
+class Roadmap(BaseModel):
+    title = CharField(max_length=1000)
+    organization = ForeignKeyField(Organization, on_delete="RESTRICT")  # whose road map
+    period_start = IntegerField()
+    period_end = IntegerField()
+    approved_by = CharField(max_length=500, default="")  # «приказом управления образования …»
+    approved_number = CharField(max_length=50, default="")
+    approved_on = DateField(null=True)
+    status = CharField(max_length=20, default="active")
+    source_filename = CharField(max_length=255, default="")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self):
+        return ROADMAP_STATUSES.get(self.status, self.status)
+
+    @classmethod
+    def visible_to(cls, user):
+        """Everyone signed in reads road maps: a school reads the whole plan it takes part in."""
+        return cls.select()
+
+
+class RoadmapSection(BaseModel):
+    roadmap = ForeignKeyField(Roadmap, backref="sections", on_delete="CASCADE")
+    position = IntegerField()
+    number = CharField(max_length=20, default="")
+    title = CharField(max_length=1000, default="")
+
+    @property
+    def heading(self):
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class RoadmapActivity(BaseModel):
+    roadmap = ForeignKeyField(Roadmap, backref="activities", on_delete="CASCADE")
+    section = ForeignKeyField(RoadmapSection, backref="activities", on_delete="CASCADE")
+    position = IntegerField()
+    number = CharField(max_length=20, default="")
+    title = TextField()
+    deadline_text = CharField(max_length=500, default="")
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True, index=True)
+    recurrence = CharField(max_length=100, default="")
+    deadline_read = BooleanField(default=True)
+    responsible = TextField(default="")  # as written
+    audience = TextField(default="")
+    expected_result = TextField(default="")
+    status = CharField(max_length=20, default="planned", index=True)
+    execution = TextField(default="")
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self):
+        return ACTIVITY_STATUSES.get(self.status, self.status)
+
+    def is_overdue(self, today=None):
+        return (self.ends_on is not None and self.ends_on < (today or date.today())
+                and self.status not in CLOSED)
+
+
+class ActivityOrganization(BaseModel):
+    """A directory organisation named among an activity's responsible."""
+
+    activity = ForeignKeyField(RoadmapActivity, backref="organizations", on_delete="CASCADE")
+    organization = ForeignKeyField(Organization, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("activity", "organization"), True), (("organization",), False))
+
+
+class ActivityEvidence(BaseModel):
+    """Proof of execution: a registered document, an external link or an uploaded file."""
+
+    activity = ForeignKeyField(RoadmapActivity, backref="evidence", on_delete="CASCADE")
+    kind = CharField(max_length=10)  # document, url, file
+    document = ForeignKeyField(GeneratedDocument, null=True, on_delete="CASCADE")
+    url = CharField(max_length=2000, default="")
+    title = CharField(max_length=500, default="")
+    file_sha256 = CharField(max_length=64, default="")
+    file_size = IntegerField(default=0)
+    added_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    added_at = DateTimeField(default=now)
+
+
+class ActivityChange(BaseModel):
+    """One change of an activity: who, when, which field, from what to what."""
+
+    activity = ForeignKeyField(RoadmapActivity, backref="changes", on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    changed_at = DateTimeField(default=now)
+    field = CharField(max_length=50)
+    old = TextField(default="")
+    new = TextField(default="")
