@@ -62,7 +62,7 @@ def _row_properties(row, header=False, cant_split=True):
 
 
 def _merge_across(row, text, bold=True, size=TEXT_SIZE):
-    """One cell spanning the whole row (gridSpan), shaded: a section row or a loop tag row."""
+    """One cell spanning the whole row (gridSpan): a section row or a loop tag row."""
     cell = row.cells[0].merge(row.cells[-1])
     paragraph = cell_text(cell, text, bold=bold, size=size)
     return cell, paragraph

@@ -31,6 +31,7 @@ class Roadmap(BaseModel):
     approved_number = CharField(max_length=50, default="")
     approved_on = DateField(null=True)
     status = CharField(max_length=20, default="active")
+    revision = IntegerField(default=0)  # bumped by every change: the page's cache key
     source_filename = CharField(max_length=255, default="")
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=now)

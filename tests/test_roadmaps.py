@@ -286,3 +286,22 @@ def create_evidence(app, school_org_id):
     activity = create_activity(app, school_org_id)
     with app.app_context(), db.connection_context():
         return services.add_evidence(activity, None, upload=("акт.pdf", b"%PDF-1.4"))
+
+
+def test_a_change_made_through_another_worker_shows_on_the_next_page_view(roadmap, app):
+    from .conftest import another_worker, login
+    centre, activity = roadmap["centre"], roadmap["activities"][7]
+    first = centre.get(f"/roadmaps/{roadmap['id']}").get_data(as_text=True)  # now cached
+    badge = f'id="activity-{activity.id}"'
+    assert "Отменено</span>" not in first.split(badge)[1].split("</tr>")[0]
+    other = another_worker(app).test_client()
+    with db.connection_context():
+        from models import User
+        user = User.select().where(User.role == "centre").first()
+    login(other, user)
+    assert other.post(f"/roadmaps/activities/{activity.id}/edit", data=full_form(
+        activity, status="cancelled")).status_code == 303
+    again = centre.get(f"/roadmaps/{roadmap['id']}").get_data(as_text=True)
+    assert "Отменено</span>" in again.split(badge)[1].split("</tr>")[0]
+    token = re.search(r'name="csrf_token" value="([^"]*)"', again).group(1)
+    assert "\x00" not in token  # the session's token replaced the cache's placeholder

@@ -93,6 +93,12 @@ def _link_organizations(activity, org_ids):
 
 # --- editing ----------------------------------------------------------------------------------
 
+def touch(roadmap_id):
+    """Mark the road map changed: pages cached for an older revision are not served again."""
+    Roadmap.update(revision=Roadmap.revision + 1, updated_at=now()).where(
+        Roadmap.id == roadmap_id).execute()
+
+
 def _record(activity_id, user, field, old, new):
     ActivityChange.create(activity=activity_id, user=user, field=field, old=str(old or ""),
                           new=str(new or ""))
@@ -122,6 +128,7 @@ def update_activity(activity, changes, user, version):
             _record(activity.id, user, field, old, value)
         if "responsible" in changed:
             _link_organizations(activity, OrganizationMatcher()(changed["responsible"]))
+        touch(activity.roadmap_id)
     return RoadmapActivity.get_by_id(activity.id)
 
 
@@ -131,6 +138,7 @@ def add_activity(section, title, user):
         activity = RoadmapActivity.create(roadmap=section.roadmap_id, section=section,
                                           position=position, title=title)
         _record(activity.id, user, "created", "", title)
+        touch(section.roadmap_id)
     return activity
 
 
@@ -138,6 +146,7 @@ def delete_activity(activity):
     with db.atomic():
         activity.delete_instance(recursive=True)
         _renumber(RoadmapActivity, RoadmapActivity.section == activity.section_id)
+        touch(activity.roadmap_id)
 
 
 def _renumber(model, condition):
@@ -149,6 +158,7 @@ def _renumber(model, condition):
 def move(model, row, step, condition):
     """Swap `row` with its neighbour (step −1 up, +1 down) within `condition`."""
     with db.atomic():
+        touch(row.roadmap_id)
         _renumber(model, condition)
         rows = list(model.select(model.id).where(condition).order_by(model.position))
         ids = [r.id for r in rows]
@@ -169,6 +179,7 @@ def move_section(section, step):
 
 def save_section(roadmap, number, title, section=None):
     with db.atomic():
+        touch(roadmap.id)
         if section is None:
             position = RoadmapSection.select().where(RoadmapSection.roadmap == roadmap.id).count()
             return RoadmapSection.create(roadmap=roadmap, position=position, number=number,
@@ -182,6 +193,7 @@ def delete_section(section):
     with db.atomic():
         section.delete_instance(recursive=True)
         _renumber(RoadmapSection, RoadmapSection.roadmap == section.roadmap_id)
+        touch(section.roadmap_id)
 
 
 # --- evidence -------------------------------------------------------------------------------
@@ -201,12 +213,14 @@ def add_evidence(activity, user, document=None, url="", title="", upload=None):
     with db.atomic():
         evidence = ActivityEvidence.create(**values)
         _record(activity.id, user, "evidence", "", values["title"])
+        touch(activity.roadmap_id)
     return evidence
 
 
 def remove_evidence(evidence, user):
     with db.atomic():
         _record(evidence.activity_id, user, "evidence", evidence.title, "")
+        touch(evidence.activity.roadmap_id)
         evidence.delete_instance()
 
 

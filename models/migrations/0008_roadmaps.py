@@ -19,6 +19,7 @@ def up(db, migrator):
         approved_number = CharField(max_length=50, default="")
         approved_on = DateField(null=True)
         status = CharField(max_length=20, default="active")
+        revision = IntegerField(default=0)
         source_filename = CharField(max_length=255, default="")
         created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
         created_at = DateTimeField()
