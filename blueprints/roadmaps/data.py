@@ -7,13 +7,22 @@ from models import (ActivityEvidence, GeneratedDocument, Organization, RoadmapAc
                     RoadmapSection)
 
 
+def _kind_title(doctype):
+    """«Приказ», «Протокол заседания»: how a register document is cited in a report."""
+    from ..documents.registry import all_doctypes
+
+    known = all_doctypes().get(doctype)
+    return known.title if known else "Документ"
+
+
 def _evidence(item, site_url):
     """A register document shows its number and date; once published, its public link."""
     document = item.document if item.document_id else None
     if document is not None:
         public = (f"{site_url.rstrip('/')}/docs/{document.year}/{document.slug}"
                   if document.status == "published" and document.slug else "")
-        return {"kind": "document", "title": document.title, "number": document.number or "",
+        return {"kind": "document", "title": _kind_title(document.doctype),
+                "number": document.number or "",
                 "date": document.registered_on, "url": public}
     return {"kind": item.kind, "title": item.title, "number": "", "date": None,
             "url": item.url if item.kind == "url" else ""}

@@ -238,16 +238,18 @@ def _matches(activity, filters, orgs, today, mine):
     return not filters["month"] or _in_month(activity, filters["month"])
 
 
-# Rendered tables per worker, keyed by the road map's revision: a 300-activity table takes
-# ~45 ms to build and render and is read far more often than it changes.
-_tables = OrderedDict()
+# Rendered tables per worker (per app), keyed by the road map's revision and last change:
+# a 300-activity table takes ~45 ms to build and render and is read far more often than it
+# changes.
 CSRF_MARK = "\x00csrf\x00"  # the session's token is put in after the cache
 
 
 def _cached_table(roadmap, filters):
     # What differs between viewers: staff or not, and the organisation («мои мероприятия»).
     viewer = (current_user.role in STAFF, current_user.organization_id)
-    key = (roadmap.id, roadmap.revision, date.today(), viewer, tuple(sorted(filters.items())))
+    key = (roadmap.id, roadmap.revision, roadmap.updated_at, date.today(), viewer,
+           tuple(sorted(filters.items())))
+    _tables = current_app.extensions.setdefault("roadmap_tables", OrderedDict())
     if key not in _tables:
         rows, summary, orgs, evidence, responsible = _table(roadmap, filters)
         html = render_template(
