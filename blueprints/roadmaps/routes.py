@@ -444,12 +444,30 @@ def _back(roadmap_id, anchor=None):
     return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id, _anchor=anchor), code=303)
 
 
-@bp.route("/sections/<int:section_id>/activities", methods=["POST"])
-@access(*STAFF)
-def add_activity(section_id):
+def _section_or_404(section_id):
     section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
     if section is None:
         raise NotFound()
+    return section
+
+
+def _confirm_delete(remove, audit_action, label, roadmap_id, done, page):
+    """GET: the confirmation page (`page`: heading, details, warning, action); POST: delete."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        roadmap = Roadmap.get_by_id(roadmap_id)
+        remove()
+        audit(audit_action, roadmap, details=label[:200])
+        flash(done, "success")
+        return _back(roadmap_id)
+    return render_template("core/confirm.html", form=form, button="Да, удалить",
+                           cancel=url_for("roadmaps.show", roadmap_id=roadmap_id), **page)
+
+
+@bp.route("/sections/<int:section_id>/activities", methods=["POST"])
+@access(*STAFF)
+def add_activity(section_id):
+    section = _section_or_404(section_id)
     form = NewActivityForm()
     if not form.validate():
         fail(422, "Напишите название мероприятия (не длиннее 3000 символов).")
@@ -471,18 +489,12 @@ def move_activity(activity_id, direction):
 @access(*STAFF)
 def delete_activity(activity_id):
     activity = _activity_or_404(activity_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_activity(activity)
-        audit("roadmap_activity_deleted", activity.roadmap, details=activity.title[:200])
-        flash("Мероприятие удалено.", "success")
-        return _back(activity.roadmap_id)
-    return render_template(
-        "core/confirm.html", form=form, heading="Удалить мероприятие?",
-        details=f"{activity.number} {activity.title}",
-        warning="Мероприятие, его подтверждения и история будут удалены.",
-        button="Да, удалить", action=url_for("roadmaps.delete_activity", activity_id=activity.id),
-        cancel=url_for("roadmaps.show", roadmap_id=activity.roadmap_id))
+    return _confirm_delete(
+        lambda: services.delete_activity(activity), "roadmap_activity_deleted", activity.title,
+        activity.roadmap_id, "Мероприятие удалено.", {
+            "heading": "Удалить мероприятие?", "details": f"{activity.number} {activity.title}",
+            "warning": "Мероприятие, его подтверждения и история будут удалены.",
+            "action": url_for("roadmaps.delete_activity", activity_id=activity.id)})
 
 
 @bp.route("/<int:roadmap_id>/sections", methods=["POST"])
@@ -500,9 +512,7 @@ def add_section(roadmap_id):
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @access(*STAFF)
 def edit_section(section_id):
-    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
-    if section is None:
-        raise NotFound()
+    section = _section_or_404(section_id)
     form = SectionForm(obj=section) if request.method == "GET" else SectionForm()
     if request.method == "POST" and form.validate():
         services.save_section(section.roadmap, form.number.data or "", form.title.data, section)
@@ -519,9 +529,7 @@ def edit_section(section_id):
 @bp.route("/sections/<int:section_id>/move/<any(up, down):direction>", methods=["POST"])
 @access(*STAFF)
 def move_section(section_id, direction):
-    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
-    if section is None:
-        raise NotFound()
+    section = _section_or_404(section_id)
     _confirmed()
     services.move_section(section, -1 if direction == "up" else 1)
     return _back(section.roadmap_id, f"section-{section.id}")
@@ -530,22 +538,14 @@ def move_section(section_id, direction):
 @bp.route("/sections/<int:section_id>/delete", methods=["GET", "POST"])
 @access(*STAFF)
 def delete_section(section_id):
-    section = RoadmapSection.get_or_none(RoadmapSection.id == section_id)
-    if section is None:
-        raise NotFound()
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_section(section)
-        audit("roadmap_section_deleted", section.roadmap, details=section.heading[:200])
-        flash("Раздел удалён.", "success")
-        return _back(section.roadmap_id)
-    count = section.activities.count()
-    return render_template(
-        "core/confirm.html", form=form, heading=f"Удалить раздел «{section.heading}»?",
-        details=f"В разделе мероприятий: {count}.",
-        warning="Раздел и все его мероприятия с подтверждениями будут удалены.",
-        button="Да, удалить", action=url_for("roadmaps.delete_section", section_id=section.id),
-        cancel=url_for("roadmaps.show", roadmap_id=section.roadmap_id))
+    section = _section_or_404(section_id)
+    return _confirm_delete(
+        lambda: services.delete_section(section), "roadmap_section_deleted", section.heading,
+        section.roadmap_id, "Раздел удалён.", {
+            "heading": f"Удалить раздел «{section.heading}»?",
+            "details": f"В разделе мероприятий: {section.activities.count()}.",
+            "warning": "Раздел и все его мероприятия с подтверждениями будут удалены.",
+            "action": url_for("roadmaps.delete_section", section_id=section.id)})
 
 
 # --- documents and exports -------------------------------------------------------------------
