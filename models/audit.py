@@ -46,6 +46,8 @@ ACTIONS = {
     "programmes_published": "Программы опубликованы",
     "reference_updated": "Изменён справочник",
     "roadmap_imported": "Загружена дорожная карта",
+    "roadmap_updated": "Изменены реквизиты дорожной карты",
+    "roadmap_deleted": "Удалена дорожная карта",
     "roadmap_activity_updated": "Изменено мероприятие дорожной карты",
     "roadmap_activity_added": "Добавлено мероприятие дорожной карты",
     "roadmap_activity_deleted": "Удалено мероприятие дорожной карты",

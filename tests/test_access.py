@@ -119,6 +119,8 @@ POLICY = {
     "roadmaps.move_section": STAFF,
     "roadmaps.delete_section": STAFF,
     "roadmaps.download": USERS,
+    "roadmaps.edit": STAFF,
+    "roadmaps.delete": STAFF,
 }
 
 

@@ -305,3 +305,41 @@ def test_a_change_made_through_another_worker_shows_on_the_next_page_view(roadma
     assert "Отменено</span>" in again.split(badge)[1].split("</tr>")[0]
     token = re.search(r'name="csrf_token" value="([^"]*)"', again).group(1)
     assert "\x00" not in token  # the session's token replaced the cache's placeholder
+
+
+def test_a_document_published_later_gets_its_public_link_in_the_report(roadmap, make_document,
+                                                                         make_org):
+    from blueprints.documents.services import publish_document
+    centre, activity = roadmap["centre"], roadmap["activities"][2]
+    document = make_document(make_org(kind="department").id)
+    centre.post(f"/roadmaps/activities/{activity.id}/evidence", data={
+        "kind": "document", "document": str(document.id)})
+    report = docx_text(centre.get(f"/roadmaps/{roadmap['id']}/report.docx").data)
+    assert f"№ {document.number}" in report and "/docs/" not in report
+    with db.connection_context():
+        published = publish_document(document)
+    report = docx_text(centre.get(f"/roadmaps/{roadmap['id']}/report.docx").data)
+    assert f"/docs/{published.year}/{published.slug}" in report
+
+
+def test_centre_edits_the_requisites_and_deletes_the_roadmap_after_confirmation(roadmap):
+    centre, rid = roadmap["centre"], roadmap["id"]
+    bad = centre.post(f"/roadmaps/{rid}/edit", data={"title": "Карта", "period_start": "2027",
+                                                     "period_end": "2026", "status": "active"})
+    assert bad.status_code == 422 and "Окончание раньше начала." in bad.get_data(as_text=True)
+    assert centre.post(f"/roadmaps/{rid}/edit", data={
+        "title": "Дорожная карта на 2026/2027 учебный год", "period_start": "2026",
+        "period_end": "2027", "approved_by": "приказом управления образования",
+        "approved_number": "01-07/12", "approved_on": "2026-08-30",
+        "status": "active"}).status_code == 303
+    yearless = [a for a in activities_of(rid) if a.starts_on
+                and not any(ch.isdigit() for ch in a.deadline_text)]
+    assert yearless and all(a.starts_on.year in (2026, 2027) for a in yearless)  # read again
+    text = docx_text(centre.get(f"/roadmaps/{rid}/roadmap.docx").data)
+    assert "от 30.08.2026 № 01-07/12" in text
+    assert "Удалить дорожную карту" in centre.get(f"/roadmaps/{rid}/delete").get_data(as_text=True)
+    with db.connection_context():
+        assert Roadmap.select().count() == 1  # GET only asks
+    assert centre.post(f"/roadmaps/{rid}/delete").status_code == 303
+    with db.connection_context():
+        assert Roadmap.select().count() == 0 and RoadmapActivity.select().count() == 0

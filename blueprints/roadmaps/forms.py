@@ -1,9 +1,10 @@
 """Road-map forms: import, an activity (all fields or only the execution), a section,
 evidence."""
-from wtforms import FileField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import DateField, FileField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ACTIVITY_STATUSES
+from models.roadmap import ROADMAP_STATUSES
 
 from ..core.forms import INT_MAX, BaseForm, choices, strip, text_field
 
@@ -17,6 +18,25 @@ class ImportForm(BaseForm):
         2000, 2100, "Год между 2000 и 2100.")], description="Если в названии карты нет лет.")
     period_end = IntegerField("Окончание периода (год)", validators=[Optional(), NumberRange(
         2000, 2100, "Год между 2000 и 2100.")])
+
+    def validate_period_end(self, field):
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("Окончание раньше начала.")
+
+
+class RoadmapForm(BaseForm):
+    """The road map's requisites: title, period, the approving act, status."""
+
+    title = text_field("Название", 1000, required=True, area=True)
+    period_start = IntegerField("Начало периода (год)", validators=[InputRequired(
+        "Укажите год."), NumberRange(2000, 2100, "Год между 2000 и 2100.")])
+    period_end = IntegerField("Окончание периода (год)", validators=[InputRequired(
+        "Укажите год."), NumberRange(2000, 2100, "Год между 2000 и 2100.")])
+    approved_by = text_field("Кем утверждена", 500,
+                             description="Например: приказом управления образования")
+    approved_number = text_field("Номер приказа", 50)
+    approved_on = DateField("Дата приказа", format="%Y-%m-%d", validators=[Optional()])
+    status = SelectField("Статус", choices=choices(ROADMAP_STATUSES))
 
     def validate_period_end(self, field):
         if field.data and self.period_start.data and field.data < self.period_start.data:

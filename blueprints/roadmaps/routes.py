@@ -28,7 +28,8 @@ from ..documents.storage import storage
 from ..orgs.importer import drop_pending, load_pending, save_pending
 from . import cli, services
 from .data import roadmap_data
-from .forms import ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm, SectionForm
+from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
+                    RoadmapForm, SectionForm)
 from .importer import RoadmapImportError, parse_roadmap
 
 bp = Blueprint("roadmaps", __name__, url_prefix="/roadmaps", cli_group=None)
@@ -442,6 +443,49 @@ def _confirmed():
 
 def _back(roadmap_id, anchor=None):
     return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id, _anchor=anchor), code=303)
+
+
+@bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
+@access(*STAFF)
+def edit(roadmap_id):
+    roadmap = _roadmap_or_404(roadmap_id)
+    form = RoadmapForm(obj=roadmap) if request.method == "GET" else RoadmapForm()
+    if request.method == "POST" and form.validate():
+        fields = ("title", "period_start", "period_end", "approved_by", "approved_number",
+                  "approved_on", "status")
+        services.update_roadmap(roadmap, {f: form[f].data if form[f].data is not None
+                                          else ("" if f != "approved_on" else None)
+                                          for f in fields})
+        audit("roadmap_updated", roadmap, details=form.title.data[:200])
+        flash("Реквизиты дорожной карты сохранены.", "success")
+        return _back(roadmap.id)
+    return render_template(
+        "core/simple_form.html", form=form, form_id="roadmap-form",
+        fields=("title", "period_start", "period_end", "approved_by", "approved_number",
+                "approved_on", "status"),
+        heading="Реквизиты дорожной карты", back_url=url_for("roadmaps.show",
+                                                             roadmap_id=roadmap.id),
+        back_label=roadmap.title, action=url_for("roadmaps.edit", roadmap_id=roadmap.id)), (
+        422 if form.errors else 200)
+
+
+@bp.route("/<int:roadmap_id>/delete", methods=["GET", "POST"])
+@access(*STAFF)
+def delete(roadmap_id):
+    roadmap = _roadmap_or_404(roadmap_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_roadmap(roadmap)
+        audit("roadmap_deleted", details=roadmap.title[:200])
+        flash("Дорожная карта удалена.", "success")
+        return redirect(url_for("roadmaps.index"), code=303)
+    return render_template(
+        "core/confirm.html", form=form, heading=f"Удалить дорожную карту «{roadmap.title}»?",
+        details=f"Мероприятий: {roadmap.activities.count()}.",
+        warning="Карта, все её мероприятия, подтверждения и история будут удалены без "
+                "возможности восстановления. Документы реестра останутся.",
+        button="Да, удалить", action=url_for("roadmaps.delete", roadmap_id=roadmap.id),
+        cancel=url_for("roadmaps.show", roadmap_id=roadmap.id))
 
 
 def _section_or_404(section_id):

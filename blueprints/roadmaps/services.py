@@ -77,6 +77,28 @@ def save_roadmap(parsed, organization, author, filename="", period=None):
     return roadmap
 
 
+def update_roadmap(roadmap, values):
+    """Title, period, approval and status; deadlines are read again for a new period."""
+    with db.atomic():
+        Roadmap.update(**values, revision=Roadmap.revision + 1, updated_at=now()).where(
+            Roadmap.id == roadmap.id).execute()
+        if (values["period_start"], values["period_end"]) != (roadmap.period_start,
+                                                              roadmap.period_end):
+            for activity in RoadmapActivity.select().where(RoadmapActivity.roadmap == roadmap.id):
+                deadline = read_deadline(activity.deadline_text, values["period_start"],
+                                         values["period_end"])
+                RoadmapActivity.update(starts_on=deadline.start, ends_on=deadline.end,
+                                       recurrence=deadline.recurrence,
+                                       deadline_read=deadline.is_read).where(
+                    RoadmapActivity.id == activity.id).execute()
+    return Roadmap.get_by_id(roadmap.id)
+
+
+def delete_roadmap(roadmap):
+    with db.atomic():
+        roadmap.delete_instance(recursive=True)
+
+
 def _approved_by(stamp):
     """«приказом управления образования …» from the stamp as written, without date and number."""
     match = re.search(r"(приказом|распоряжением|постановлением|решением)\s+(.+?)(?:\s+от\s|\s*№|$)",
