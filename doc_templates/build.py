@@ -171,7 +171,9 @@ def _stable(data):
 
 # --- ПРИКАЗ / РАСПОРЯЖЕНИЕ ------------------------------------------------------------------
 
-def build_order(name="order.docx"):
+def build_order(name="order.docx", annex_columns=None):
+    """The order; `annex_columns` [(header, width)] fixes the annex table's columns (the
+    approval order's list of programmes), otherwise the columns follow each annex's header."""
     doc = new_document()
     tag(doc, "{%p if is_draft %}")
     para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
@@ -214,16 +216,23 @@ def build_order(name="order.docx"):
     para(doc, "{{ text }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if annex.rows %}")
-    # Columns vary per annex: `{%tc %}` tags each take a whole cell, like `{%tr %}` a whole row.
-    table = doc.add_table(rows=4, cols=3)
-    table.style = doc.styles["Table Grid"]
-    layout = [("{%tc for h in annex.header %}", "{{ h }}", "{%tc endfor %}", True),
-              ("{%tr for row in annex.rows %}", "", "", False),
-              ("{%tc for value in row %}", "{{ value }}", "{%tc endfor %}", False),
-              ("{%tr endfor %}", "", "", False)]
-    for row, texts in zip(table.rows, layout):
-        for cell, text in zip(row.cells, texts[:3]):
-            cell_text(cell, text, align=CENTER if texts[3] else LEFT, bold=texts[3], size=12)
+    if annex_columns:
+        headers, widths = zip(*annex_columns)
+        grid_table(doc, headers, [["{%tr for row in annex.rows %}"] + [""] * (len(headers) - 1),
+                                  [f"{{{{ row[{i}] }}}}" for i in range(len(headers))],
+                                  ["{%tr endfor %}"] + [""] * (len(headers) - 1)],
+                   [Cm(w) for w in widths])
+    else:
+        # Columns vary per annex: `{%tc %}` tags each take a whole cell, like `{%tr %}` a row.
+        table = doc.add_table(rows=4, cols=3)
+        table.style = doc.styles["Table Grid"]
+        layout = [("{%tc for h in annex.header %}", "{{ h }}", "{%tc endfor %}", True),
+                  ("{%tr for row in annex.rows %}", "", "", False),
+                  ("{%tc for value in row %}", "{{ value }}", "{%tc endfor %}", False),
+                  ("{%tr endfor %}", "", "", False)]
+        for row, texts in zip(table.rows, layout):
+            for cell, text in zip(row.cells, texts[:3]):
+                cell_text(cell, text, align=CENTER if texts[3] else LEFT, bold=texts[3], size=12)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     save(doc, name)

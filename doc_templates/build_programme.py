@@ -209,7 +209,9 @@ def build_programme():
 
 def build_programmes_approval():
     """The approval order is an order whose annex lists the programmes: the same layout."""
-    build_order("order_programmes_approval.docx")
+    build_order("order_programmes_approval.docx", annex_columns=[
+        ("№ п/п", 1.2), ("Образовательная организация", 6.0), ("Наименование программы", 6.3),
+        ("Срок реализации", 3.0)])
 
 
 BUILDERS = [build_programme, build_programmes_approval]
