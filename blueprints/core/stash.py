@@ -42,10 +42,14 @@ def _folder():
 
 def stash_form():
     """Keep the posted fields; return the URL of the page that restores them."""
+    folder = _folder()
+    for old in folder.glob("*.json"):  # stashes nobody came back for
+        if time.time() - old.stat().st_mtime > MAX_AGE:
+            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP]
     page = request.path.removesuffix("/autosave")
-    (_folder() / f"{token}.json").write_text(json.dumps(
+    (folder / f"{token}.json").write_text(json.dumps(
         {"path": page, "at": time.time(), "pairs": pairs}, ensure_ascii=False))
     return f"{page}?restore={token}"
 
