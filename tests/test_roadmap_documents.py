@@ -3,7 +3,6 @@ exports of both, from the plain description of a road map (never ORM objects).""
 import copy
 import io
 import json
-import time
 import zipfile
 from datetime import date
 
@@ -259,7 +258,8 @@ def test_hostile_text_comes_out_as_typed(key, build):
     assert engine.normalise(data["title"]) in [p.text for p in reopened.paragraphs]
 
 
-def test_300_activities_render_in_well_under_a_second():
+def test_300_activities_render_every_row():
+    """(The time it takes is a `make bench` figure, not a test.)"""
     data = D.sample_roadmap()
     template = data["sections"][1]["activities"]
     data["sections"] = [{"number": str(s), "title": f"Раздел {s}", "activities": [
@@ -267,10 +267,7 @@ def test_300_activities_render_in_well_under_a_second():
         for s in range(1, 11)]
     for key, context in (("roadmap", D.roadmap_context(data)),
                          ("roadmap_report", D.report_context(data, ON))):
-        registry.render(key, context)  # compiled once, as in a running worker
-        started = time.perf_counter()
         _, body = _render(key, context)
-        assert time.perf_counter() - started < 0.5
         assert len(_rows(body)) == 1 + 10 + 300
 
 

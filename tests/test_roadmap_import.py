@@ -9,7 +9,6 @@ Counts were made by hand from blueprints/roadmaps/seeds/*.txt:
 """
 import io
 import random
-import time
 import zipfile
 from datetime import date
 
@@ -401,13 +400,9 @@ def test_damaged_copies_never_raise_anything_else():
             assert str(error)[:1].isupper()
 
 
-# --- speed ---------------------------------------------------------------------------------
+# --- a large road map (its speed is measured by `make bench`, not here) ----------------------
 
-def test_a_300_activity_docx_imports_in_well_under_two_seconds():
-    data = files.synthetic_docx(300)
-    started = time.perf_counter()
-    roadmap = parse(data)
-    elapsed = time.perf_counter() - started
+def test_a_300_activity_docx_is_read_whole():
+    roadmap = parse(files.synthetic_docx(300))
     assert len(roadmap.activities) == 300 and len(roadmap.sections) == 10
     assert (roadmap.approved_number, roadmap.approved_on) == ("45", date(2021, 3, 12))
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
