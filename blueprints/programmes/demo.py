@@ -5,7 +5,8 @@ from datetime import date
 
 from models import Organization, Programme, ProgrammeSection, User
 
-from . import services
+from . import reads, services
+from . import sections as S
 
 DEMO = {
     "passport": {"basis": "Федеральный закон от 29.12.2012 № 273-ФЗ «Об образовании в Российской "
@@ -81,14 +82,14 @@ def _fill(programme, author, skip=()):
     for section_key, values in DEMO.items():
         if section_key in skip:
             continue
-        section = services.S.BY_KEY[section_key]
-        stored = services.stored_values(programme)
+        section = S.BY_KEY[section_key]
+        stored = reads.stored_values(programme)
         values = dict(stored[section_key], **values)  # the passport keeps its prefilled fields
-        form = services.section_form(programme, section, dict(stored, **{section_key: values}))
+        form = reads.section_form(programme, section, dict(stored, **{section_key: values}))
         if not form.validate():  # the demo text must satisfy the same checks as typing
             raise ValueError(f"demo section {section_key}: "
-                             f"{[(f.name, f.errors) for f in services.S.leaf_errors(form)]}")
-        ProgrammeSection.update(data=json.dumps(services.S.flatten(form), ensure_ascii=False),
+                             f"{[(f.name, f.errors) for f in S.leaf_errors(form)]}")
+        ProgrammeSection.update(data=json.dumps(S.flatten(form), ensure_ascii=False),
                                 version=ProgrammeSection.version + 1, updated_by=author).where(
             (ProgrammeSection.programme == programme.id)
             & (ProgrammeSection.key == section_key)).execute()
@@ -112,7 +113,7 @@ def load_demo_programmes():
             ("indicators-0-targets-2", "Показатель 1 — План на конец периода",
              "Плановое значение на последний год слишком осторожное: обоснуйте или повысьте.")):
         section = "goals" if field == "goal" else "indicators"
-        services.add_comment(returned, services.S.BY_KEY[section], field, label, text, centre.id)
+        services.add_comment(returned, S.BY_KEY[section], field, label, text, centre.id)
     services.return_programme(returned)
 
     third = Organization.get(Organization.short_name == "МБОУ «ООШ № 6»")

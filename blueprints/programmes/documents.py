@@ -8,7 +8,7 @@ from ..core.filters import date_num, genitive, place_of
 from ..documents.registry import Doctype
 from ..orders.documents import ORDER, order_context
 from . import sections as S
-from .services import all_forms
+from .reads import all_forms
 
 ARROWS = {"up": "↑", "down": "↓"}
 

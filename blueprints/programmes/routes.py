@@ -22,8 +22,8 @@ from ..core.stash import keeps_typing, restore_form
 from ..documents import registry
 from ..documents.engine import RenderError
 from ..documents.storage import storage
+from . import reads, services
 from . import sections as S
-from . import services
 from .documents import approval_context, approval_order, programme_context, programme_data
 from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, NewProgrammeForm,
                     RiskFactorForm)
@@ -101,14 +101,14 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         comments.setdefault(comment.field, []).append(comment)
     return render_page_or_fragment(
         "programmes/section.html", "programmes/_section_form.html", status=status,
-        programme=programme, section=section, form=form, sections=S.SECTIONS,
+        programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
         restored=restored, filled=_filled(programme))
 
 
 def _filled(programme):
     """{section key: True} for sections with nothing missing: the sidebar's progress."""
-    missing = {section.key for section, _ in services.missing_by_section(programme)}
+    missing = {section.key for section, _ in reads.missing_by_section(programme)}
     return {s.key: s.key not in missing for s in S.SECTIONS}
 
 
@@ -122,14 +122,14 @@ def section(programme_id, key):
         if not programme.is_editable:
             return redirect(url_for("programmes.show", programme_id=programme.id,
                                     _anchor=f"section-{key}"))
-        stored = services.stored_values(programme)
+        stored = reads.stored_values(programme)
         row = programme.sections.where(services.ProgrammeSection.key == key).get()
         restored = restore_form()
         if restored is not None:
             restored["version"] = str(row.version)  # typed on top of what is stored now
-            form = services.section_form(programme, section, stored, formdata=restored)
+            form = reads.section_form(programme, section, stored, formdata=restored)
         else:
-            form = services.section_form(programme, section, stored, version=str(row.version),
+            form = reads.section_form(programme, section, stored, version=str(row.version),
                                          token=services.new_token())
         check = None
         if request.args.get("check"):
@@ -138,7 +138,7 @@ def section(programme_id, key):
                 field.errors = [*field.errors, message]
         return _page(programme, section, form, check=check, restored=restored is not None)
     programme = _editable_or_404(programme_id)
-    form = services.section_form(programme, section, formdata=request.form)
+    form = reads.section_form(programme, section, formdata=request.form)
     moved = _row_action(programme, section, form)
     if moved is not None:
         return moved
@@ -171,8 +171,8 @@ def _row_action(programme, section, form):
     values = {k: v for k, v in values.items() if not k.startswith(f"{name}-")}
     for number, row in enumerate(rows):
         values.update({f"{name}-{number}-{field}": value for field, value in row.items()})
-    rebuilt = services.section_form(programme, section, {section.key: values} | {
-        k: v for k, v in services.stored_values(programme).items() if k != section.key},
+    rebuilt = reads.section_form(programme, section, {section.key: values} | {
+        k: v for k, v in reads.stored_values(programme).items() if k != section.key},
         version=form.version.data or "", token=form.token.data or "")
     body, status = _page(programme, section, rebuilt)
     return body, status, {"HX-Trigger-After-Settle": "rows-changed"}  # the autosave saves it
@@ -190,19 +190,19 @@ def _rows(values, name):
 
 def _conflict(programme, section, form, stored):
     """Both values side by side; the user's typing stays in a form that can be re-sent."""
-    theirs = services.section_form(programme, section)
+    if wants_fragment():  # the autosave: only the indicator says so
+        return render_template("programmes/_autosave.html", state="conflict",
+                               programme=programme, section=section), 409
+    theirs = reads.section_form(programme, section)
     their_values = dict((name, shown) for name, _, shown in S.labelled_values(theirs))
     differences = [(label, shown, their_values.get(name, "")) for name, label, shown
                    in S.labelled_values(form) if shown != their_values.get(name, "")]
     form.version.data = str(stored.version)  # «keep mine» now saves over the newer version
     posted = [(k, v) for k, v in request.form.items(multi=True)
               if k not in ("csrf_token", "version", "action", "goto")]
-    body = render_template("programmes/conflict.html", programme=programme, section=section,
-                           form=form, differences=differences, posted=posted, stored=stored)
-    if wants_fragment():
-        return render_template("programmes/_autosave.html", state="conflict",
-                               programme=programme, section=section), 409
-    return body, 409
+    return render_template("programmes/conflict.html", programme=programme, section=section,
+                           form=form, differences=differences, posted=posted,
+                           stored=stored), 409
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>/autosave", methods=["POST"])
@@ -212,7 +212,7 @@ def autosave(programme_id, key):
     """htmx after a pause in typing: save the section, answer «Сохранено в 14:32»."""
     section = _section_or_404(key)
     programme = _editable_or_404(programme_id)
-    form = services.section_form(programme, section, formdata=request.form)
+    form = reads.section_form(programme, section, formdata=request.form)
     if not form.validate():
         return render_template("programmes/_autosave.html", state="invalid",
                                count=len(S.leaf_errors(form))), 422
@@ -237,7 +237,7 @@ def _history(programme):
 @access(*STAFF, "school")
 def show(programme_id):
     programme = _programme_or_404(programme_id)
-    forms = services.all_forms(programme)
+    forms = reads.all_forms(programme)
     comments = {}
     for comment in programme.comments.order_by(ProgrammeComment.id):
         comments.setdefault((comment.section, comment.field), []).append(comment)
@@ -247,7 +247,7 @@ def show(programme_id):
         "programmes/show.html", programme=programme, sections=S.SECTIONS, forms=forms,
         labelled=S.labelled_values, comments=comments, revisions=revisions,
         form=ConfirmForm(), comment_form=comment_form, answer_form=AnswerForm(),
-        history=_history(programme), missing=services.missing_by_section(programme)
+        history=_history(programme), missing=reads.missing_by_section(programme, forms)
         if programme.is_editable else [],
         is_owner=current_user.organization_id == programme.school_id,
         can_review=current_user.role in REVIEWERS and programme.status == "submitted",
@@ -260,7 +260,7 @@ def submit(programme_id):
     programme = _editable_or_404(programme_id)
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
-    missing = services.missing_by_section(programme)
+    missing = reads.missing_by_section(programme)
     if missing:
         return render_template("programmes/missing.html", programme=programme,
                                missing=missing), 422
@@ -315,7 +315,7 @@ def comment(programme_id):
     if section is None:
         fail(422, "Выберите раздел программы.")
     labels = {name: label for name, label, _ in S.labelled_values(
-        services.section_form(programme, section))}
+        reads.section_form(programme, section))}
     if form.field.data and form.field.data not in labels:
         fail(422, "Такого поля в разделе нет.")
     if not form.validate():
@@ -366,8 +366,8 @@ def compare(programme_id):
     old = request.args.get("a", new - 1, type=int)
     if old not in revisions or new not in revisions:
         fail(404, "Такой редакции нет.")
-    before = services.all_forms(programme, revisions[old].sections)
-    after = services.all_forms(programme, revisions[new].sections)
+    before = reads.all_forms(programme, revisions[old].sections)
+    after = reads.all_forms(programme, revisions[new].sections)
     changes = []
     for section in S.SECTIONS:
         old_values = {n: (label, shown) for n, label, shown in S.labelled_values(before[section.key])}

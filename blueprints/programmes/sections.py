@@ -335,8 +335,11 @@ SECTIONS = [
     Section("results", 10, "Ожидаемые результаты", ResultsForm, ("results",)),
 ]
 BY_KEY = {s.key: s for s in SECTIONS}
-ROW_LABELS = {"tasks": "Задача", "indicators": "Показатель", "activities": "Мероприятие",
-              "finance": "Статья", "risks": "Риск", "targets": ""}
+# Repeating lists: what one row is called («Задача 2 — …») and the list's heading on the page.
+LISTS = {"tasks": ("Задача", "Задачи"), "indicators": ("Показатель", "Показатели"),
+         "activities": ("Мероприятие", "Мероприятия"),
+         "finance": ("Статья расходов", "Финансовое обеспечение"),
+         "risks": ("Риск", "Риски и меры")}
 # What «add» puts in each list; targets follow the period, so a row needs none.
 BLANK_ROWS = {
     "tasks": lambda: {"text": "", "risks": []},
@@ -432,7 +435,7 @@ def field_label(form, field):
     """«Показатель 2 — Базовое значение» for a field inside a row, the label otherwise."""
     parts = field.name.split("-")
     if len(parts) >= 3 and parts[1].isdigit():
-        noun = ROW_LABELS.get(parts[0], "")
+        noun = LISTS[parts[0]][0] if parts[0] in LISTS else ""
         inner = field.label.text
         if len(parts) >= 5 and parts[3].isdigit():  # targets-<n> inside an indicator row
             inner = f"План на {field.label.text}"

@@ -3,12 +3,14 @@ approval by the department's order and publication. No request access here."""
 import json
 import secrets
 
-from models import (Indicator, Organization, Programme, ProgrammeComment, ProgrammeRevision,
-                    ProgrammeSection, RiskFactor, db, now)
+from models import (GeneratedDocument, Programme, ProgrammeComment, ProgrammeRevision,
+                    ProgrammeSection, db, now)
 
 from ..core.filters import date_num, genitive
 from ..documents import services as documents
 from . import sections as S
+from .documents import approval_context, programme_context, programme_data
+from .reads import stored_values
 
 EDITABLE = ("draft", "returned")
 
@@ -31,65 +33,6 @@ class InvalidTransition(Exception):
 
 def new_token():
     return secrets.token_hex(16)
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-def stored_values(programme, keys=None):
-    """{section key: flat values} of every section (or of `keys` only)."""
-    rows = ProgrammeSection.select(ProgrammeSection.key, ProgrammeSection.data).where(
-        ProgrammeSection.programme == programme.id)
-    if keys is not None:
-        rows = rows.where(ProgrammeSection.key.in_(keys))
-    values = {row.key: row.values for row in rows}
-    return {s.key: values.get(s.key, {}) for s in S.SECTIONS if keys is None or s.key in keys}
-
-
-def binding(programme, values=None, needs=("risks", "indicators", "tasks")):
-    """What the section forms need from the rest of the programme (only what `needs` names:
-    the autosave of one section stays a handful of queries)."""
-    values = values if values is not None else stored_values(programme)
-    goals = values.get("goals", {})
-    tasks = sorted({k.split("-")[1] for k in goals if k.startswith("tasks-")}, key=int)
-    risks = indicators = []
-    if "risks" in needs:
-        risks = list(RiskFactor.in_force(programme.period_start)) or list(
-            RiskFactor.select().order_by(RiskFactor.code))
-    if "indicators" in needs:
-        indicators = list(Indicator.select().where(Indicator.is_active == True)  # noqa: E712
-                          .order_by(Indicator.id))
-    return {"period": (programme.period_start, programme.period_end), "risks": risks,
-            "indicators": indicators, "tasks": tasks,
-            "chosen": tuple(values.get("analysis", {}).get("risks", []))}
-
-
-def section_form(programme, section, values=None, bound=None, formdata=None, **extra):
-    if values is None:
-        values = stored_values(programme, (section.key, "goals", "analysis"))
-    bound = bound or binding(programme, values, section.needs)
-    return S.load_form(section, values.get(section.key, {}), formdata=formdata, **bound, **extra)
-
-
-def all_forms(programme, values=None):
-    """{key: bound form} of every section, as stored (or as in `values`, e.g. a revision)."""
-    values = values if values is not None else stored_values(programme)
-    bound = binding(programme, values)
-    return {s.key: S.load_form(s, values.get(s.key, {}), **bound) for s in S.SECTIONS}
-
-
-def missing_by_section(programme):
-    """[(section, [(field name, label, message)])] of what must be filled before submission."""
-    forms = all_forms(programme)
-    report = []
-    for section in S.SECTIONS:
-        form = forms[section.key]
-        items = [(f.name, S.field_label(form, f), message)
-                 for f, message in S.missing_fields(section, form)]
-        items += [(f.name, S.field_label(form, f), " ".join(f.errors))
-                  for f in S.leaf_fields(form) if f.errors]
-        if items:
-            report.append((section, items))
-    return report
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -217,8 +160,6 @@ def answer_comment(comment, answer, author):
 def approve_programmes(programmes, order, author, organization):
     """Register the department's order approving `programmes`, then each programme as a
     document stamped with the order's number and date; all or nothing."""
-    from .documents import approval_context, programme_context, programme_data
-
     if not programmes:
         raise InvalidTransition("Отметьте хотя бы одну согласованную программу.")
     if any(p.status != "agreed" for p in programmes):
@@ -245,8 +186,6 @@ def approve_programmes(programmes, order, author, organization):
 
 def publish_programmes(document):
     """Publish an approval order and every programme it approved (those not yet public)."""
-    from models import GeneratedDocument
-
     with db.atomic():
         if document.status == "registered":
             documents.publish_document(document)
@@ -257,7 +196,3 @@ def publish_programmes(document):
                 documents.publish_document(own)
             _move(programme, ("approved",), "published")
 
-
-def school_choices():
-    return Organization.select().where(Organization.kind == "school").order_by(
-        Organization.short_name)
