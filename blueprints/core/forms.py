@@ -3,9 +3,9 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 # Characters XML and databases refuse (NUL breaks PostgreSQL; the rest break .docx).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -75,9 +75,24 @@ class RowForm(Form):
         locales = ("ru",)
 
 
+class VersionedForm(BaseForm):
+    """A form that carries the record's version, so a save over a newer one is a conflict.
+
+    Empty on a new record unless `version_required`; never more than a database integer."""
+
+    version_required = False
+    version = HiddenField()
+
+    def validate_version(self, field):
+        if not field.data and not self.version_required:
+            return
+        if not (field.data or "").isdigit() or int(field.data) > INT_MAX:
+            raise ValidationError("Неверная версия формы: обновите страницу.")
+
+
 class ConfirmForm(BaseForm):
     """An empty form: a CSRF-protected button (delete, logout, publish)."""
 
 
-__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "NumberRange", "RowForm", "choices", "leaf_fields",
+__all__ = ["BaseForm", "ConfirmForm", "INT_MAX", "VersionedForm", "NumberRange", "RowForm", "choices", "leaf_fields",
            "strip", "text_field"]

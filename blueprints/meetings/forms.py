@@ -2,14 +2,14 @@
 import re
 
 from markupsafe import Markup, escape
-from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField,
                      SelectField, SelectMultipleField)
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import html_params
 
 from models import MEMBER_ROLES, BodyMember
 
-from ..core.forms import INT_MAX, BaseForm, RowForm, choices, text_field
+from ..core.forms import BaseForm, RowForm, VersionedForm, choices, text_field
 from ..core.rows import apply_action
 
 REQUIRED = "Заполните это поле."
@@ -122,7 +122,7 @@ class ItemForm(RowForm):
                 f"Голосов ({total}) больше, чем присутствовало членов ({self.present}).")
 
 
-class MeetingForm(BaseForm):
+class MeetingForm(VersionedForm):
     meeting_date = DateField("Дата заседания", format="%Y-%m-%d",
                              validators=[InputRequired("Укажите дату.")])
     place = text_field("Место проведения", 200, description="Например: г. Новоречинск")
@@ -135,7 +135,6 @@ class MeetingForm(BaseForm):
                                                 "присутствующими.")
     guests = FieldList(FormField(GuestForm), max_entries=MAX_GUESTS)
     items = FieldList(FormField(ItemForm), min_entries=1, max_entries=MAX_ITEMS)
-    version = HiddenField()
 
     def set_members(self, members):
         """Offer these members (the body's active ones plus those already chosen)."""
@@ -156,9 +155,6 @@ class MeetingForm(BaseForm):
         if field.data is not None and field.data == self.chair.data:
             raise ValidationError("Председатель и секретарь — разные люди.")
 
-    def validate_version(self, field):
-        if field.data and (not field.data.isdigit() or int(field.data) > INT_MAX):
-            raise ValidationError("Неверная версия формы.")
 
     def validate(self, extra_validators=None):
         # Rows cannot see this form: tell each item how many members may vote.

@@ -1,10 +1,10 @@
 """The order form: requisites, clauses with sub-clauses, annexes."""
-from wtforms import DateField, FieldList, FormField, HiddenField, IntegerField, SelectField
+from wtforms import DateField, FieldList, FormField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ORDER_KINDS
 
-from ..core.forms import INT_MAX, BaseForm, RowForm, choices, text_field
+from ..core.forms import RowForm, VersionedForm, choices, text_field
 
 REQUIRED = "Заполните это поле."
 
@@ -25,7 +25,7 @@ class AnnexForm(RowForm):
         "табуляцию или «;». Первая строка — заголовки столбцов."))
 
 
-class OrderForm(BaseForm):
+class OrderForm(VersionedForm):
     kind = SelectField("Вид документа", choices=choices(ORDER_KINDS), default="order")
     order_date = DateField("Дата", format="%Y-%m-%d", validators=[InputRequired(
         "Укажите дату.")], description="Дата подписания; номер присваивается при регистрации.")
@@ -44,7 +44,6 @@ class OrderForm(BaseForm):
     executor_note = text_field("Исполнитель (внизу документа)", 300,
                           description="ФИО и телефон исполнителя")
     annexes = FieldList(FormField(AnnexForm), max_entries=20)
-    version = HiddenField()
 
     def validate_heading(self, field):
         if field.data and field.data.rstrip().endswith("."):
@@ -54,6 +53,3 @@ class OrderForm(BaseForm):
         if field.data and not 2000 <= field.data.year <= 2100:
             raise ValidationError("Укажите дату между 2000 и 2100 годом.")
 
-    def validate_version(self, field):
-        if field.data and (not field.data.isdigit() or int(field.data) > INT_MAX):
-            raise ValidationError("Неверная версия формы.")

@@ -16,7 +16,7 @@ from wtforms import (DateField, DecimalField, FieldList, FormField, HiddenField,
                      SelectField, SelectMultipleField)
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..core.forms import INT_MAX, BaseForm, RowForm, leaf_fields, text_field
+from ..core.forms import RowForm, VersionedForm, leaf_fields, text_field
 
 YEAR_RANGE = (2000, 2100)
 MAX_YEARS = 10
@@ -64,10 +64,9 @@ def year_field(label):
         *YEAR_RANGE, message=f"Укажите год между {YEAR_RANGE[0]} и {YEAR_RANGE[1]}.")])
 
 
-class SectionForm(BaseForm):
+class SectionForm(VersionedForm):
     """A section page: its fields plus the version and the tab's token for conflicts."""
 
-    version = HiddenField()
     token = HiddenField()
 
     def bind_programme(self, period, risks, indicators, tasks, chosen=()):
@@ -88,9 +87,6 @@ class SectionForm(BaseForm):
             self._errors = None
         return ok
 
-    def validate_version(self, field):
-        if field.data and (not field.data.isdigit() or int(field.data) > INT_MAX):
-            raise ValidationError("Неверная версия формы.")
 
     def validate_token(self, field):
         if field.data and not re.fullmatch(r"[0-9a-f]{32}", field.data):

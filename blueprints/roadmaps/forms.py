@@ -1,12 +1,12 @@
 """Road-map forms: import, an activity (all fields or only the execution), a section,
 evidence."""
-from wtforms import DateField, FileField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import DateField, FileField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ACTIVITY_STATUSES
 from models.roadmap import ROADMAP_STATUSES
 
-from ..core.forms import INT_MAX, BaseForm, choices, strip, text_field
+from ..core.forms import INT_MAX, BaseForm, VersionedForm, choices, strip, text_field
 
 
 class ImportForm(BaseForm):
@@ -43,17 +43,10 @@ class RoadmapForm(BaseForm):
             raise ValidationError("Окончание раньше начала.")
 
 
-class _Versioned(BaseForm):
-    version = HiddenField()
-
-    def validate_version(self, field):
-        if not (field.data or "").isdigit() or int(field.data) > INT_MAX:
-            raise ValidationError("Неверная версия формы: обновите страницу.")
-
-
-class ExecutionForm(_Versioned):
+class ExecutionForm(VersionedForm):
     """What the responsible organisation reports."""
 
+    version_required = True  # an activity always exists before it is edited
     status = SelectField("Статус", choices=choices(ACTIVITY_STATUSES))
     execution = text_field("Информация об исполнении", 5000, area=True)
 
