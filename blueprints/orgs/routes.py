@@ -13,6 +13,7 @@ from ..core.audit import audit
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
+from ..core.uploads import read_upload
 from . import importer, services
 from .forms import FilterForm, ImportForm, OrganizationForm
 
@@ -109,22 +110,17 @@ def delete(org_id):
 def import_file():
     form = ImportForm()
     if form.validate_on_submit():
-        upload = request.files.get("file")
-        data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1) if upload else b""
-        if not upload or not upload.filename:
-            form.file.errors.append("Выберите файл.")
-        elif len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-            limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-            form.file.errors.append(f"Файл больше {limit} МБ.")
-        else:
+        upload = read_upload(form.file)
+        if upload is not None:
+            filename, data = upload
             try:
-                rows = importer.parse(upload.filename, data)
+                rows = importer.parse(filename, data)
             except importer.ImportProblem as problem:
                 form.file.errors.append(str(problem))
             else:
                 token = importer.save_pending(current_app.config["STORAGE_DIR"], current_user.id,
-                                              upload.filename, rows)
-                return _preview(rows, token, upload.filename)
+                                              filename, rows)
+                return _preview(rows, token, filename)
     status = 422 if form.errors else 200
     return render_template("orgs/import.html", form=form), status
 

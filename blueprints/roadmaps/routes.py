@@ -22,6 +22,7 @@ from ..core.errors import fail
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.stash import keeps_typing, restore_form
+from ..core.uploads import read_upload
 from ..documents import registry
 from ..documents.engine import RenderError
 from ..documents.storage import storage
@@ -92,24 +93,20 @@ def index():
 def import_file():
     form = ImportForm()
     if request.method == "POST" and form.validate():
-        upload = request.files.get("file")
-        limit = current_app.config["MAX_UPLOAD_BYTES"]
-        data = upload.read(limit + 1) if upload else b""
-        if not upload or not upload.filename:
-            form.file.errors.append("Выберите файл .docx или .xlsx.")
-        else:
+        upload = read_upload(form.file, "Выберите файл .docx или .xlsx.")
+        if upload is not None:
+            filename, data = upload
             period = _period(form)
             try:
-                parsed = parse_roadmap(data, upload.filename, max_bytes=limit,
-                                       default_period=period)
+                parsed = parse_roadmap(data, filename, max_bytes=current_app.config[
+                    "MAX_UPLOAD_BYTES"], default_period=period)
             except RoadmapImportError as error:
                 form.file.errors.append(str(error))
             else:
                 token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
-                                     upload.filename, {"sha256": storage().put(data),
-                                                       "period": period})
+                                     filename, {"sha256": storage().put(data), "period": period})
                 return render_template("roadmaps/preview.html", parsed=parsed, token=token,
-                                       filename=upload.filename, form=ConfirmForm())
+                                       filename=filename, form=ConfirmForm())
     return render_template("roadmaps/import.html", form=form), 422 if form.errors else 200
 
 
@@ -371,7 +368,7 @@ def add_evidence(activity_id):
             if document is None:
                 form.document.errors.append("Такого зарегистрированного документа нет.")
         elif form.kind.data == "file":
-            upload = _upload(form)
+            upload = read_upload(form.file)
         if not form.errors:
             services.add_evidence(activity, current_user.id, document=document,
                                   url=form.url.data or "", title=form.title.data or "",
@@ -382,20 +379,6 @@ def add_evidence(activity_id):
     context = _activity_context(activity)
     context["evidence_form"] = form
     return render_template("roadmaps/activity.html", **context), 422
-
-
-def _upload(form):
-    """(name, bytes) of an uploaded file within the size limit, or None with the error set."""
-    upload = request.files.get("file")
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    data = upload.read(limit + 1) if upload else b""
-    if not upload or not upload.filename or not data:
-        form.file.errors.append("Выберите файл.")
-    elif len(data) > limit:
-        form.file.errors.append(f"Файл больше {limit // (1024 * 1024)} МБ.")
-    else:
-        return upload.filename[:255], data
-    return None
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])

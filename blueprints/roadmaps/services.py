@@ -222,7 +222,7 @@ def delete_section(section):
 
 def add_evidence(activity, user, document=None, url="", title="", upload=None):
     """Link a register document, an external URL, or keep an uploaded file (name, bytes)."""
-    values = {"activity": activity.id, "added_by": user, "title": title[:500]}
+    values = {"activity": activity.id, "added_by": user}
     if document is not None:
         values.update(kind="document", document=document.id,
                       title=title or f"{document.title} № {document.number or '—'}")
@@ -232,6 +232,7 @@ def add_evidence(activity, user, document=None, url="", title="", upload=None):
                       file_size=len(data))
     else:
         values.update(kind="url", url=url, title=title or url)
+    values["title"] = values["title"][:500]
     with db.atomic():
         evidence = ActivityEvidence.create(**values)
         _record(activity.id, user, "evidence", "", values["title"])
