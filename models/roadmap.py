@@ -2,8 +2,8 @@
 information, evidence and the history of every change."""
 from datetime import date
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import (BooleanField, Case, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField, fn)
 
 from .base import BaseModel, now
 from .document import GeneratedDocument
@@ -84,6 +84,15 @@ class RoadmapActivity(BaseModel):
     def is_overdue(self, today=None):
         return (self.ends_on is not None and self.ends_on < (today or date.today())
                 and self.status not in CLOSED)
+
+    @classmethod
+    def progress(cls, today):
+        """Per road map: activities, done and overdue (as is_overdue() counts), in one query."""
+        overdue = (cls.ends_on < today) & cls.status.not_in(CLOSED)
+        return cls.select(cls.roadmap, fn.COUNT(cls.id).alias("total"),
+                          fn.SUM(Case(None, [(cls.status == "done", 1)], 0)).alias("done"),
+                          fn.SUM(Case(None, [(overdue, 1)], 0)).alias("overdue")
+                          ).group_by(cls.roadmap)
 
 
 class ActivityOrganization(BaseModel):

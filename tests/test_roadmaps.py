@@ -343,3 +343,13 @@ def test_centre_edits_the_requisites_and_deletes_the_roadmap_after_confirmation(
     assert centre.post(f"/roadmaps/{rid}/delete").status_code == 303
     with db.connection_context():
         assert Roadmap.select().count() == 0 and RoadmapActivity.select().count() == 0
+
+
+def test_the_list_counts_done_and_overdue_activities(roadmap):
+    centre, items = roadmap["centre"], roadmap["activities"]
+    assert centre.post(f"/roadmaps/activities/{items[0].id}/edit", data=full_form(
+        items[0], items[0].version + 1, status="done")).status_code == 303
+    overdue = sum(1 for a in items[1:] if a.ends_on and a.ends_on < date.today())
+    page = centre.get("/roadmaps/").get_data(as_text=True)
+    assert f"1 из {len(items)}" in page
+    assert re.search(rf'<td class="text-danger fw-semibold">{overdue}</td>', page)

@@ -1,14 +1,14 @@
 """Template versions of every doctype: list, variables, downloads, upload, preview, activate,
 roll back. Admin and centre only."""
-from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from peewee import JOIN
 
 from models import TemplateVersion, User
 
 from ..auth.access import access
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
@@ -24,7 +24,6 @@ bp = Blueprint("doctypes", __name__, url_prefix="/doctypes", cli_group=None)
 cli.register(bp)
 
 EDITORS = ("admin", "centre")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _doctype_or_404(key):
@@ -50,8 +49,7 @@ def _versions(doctype):
 
 
 def _docx(data, name):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{name}.docx")
+    return send_bytes(data, f"{name}.docx")
 
 
 def _sample(doctype, version):

@@ -1,19 +1,16 @@
 """Reading the register, shared by the register pages and the public section:
 filters and search, doctype titles, and file downloads with readable Russian names."""
 import re
-from io import BytesIO
 
-from flask import send_file
 from peewee import JOIN
 
 from models import GeneratedDocument, Organization
 
+from ..core.downloads import send_bytes
 from ..core.filters import date_num
 from . import registry
 from .storage import storage
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 
 
 def doctype_titles():
@@ -96,13 +93,11 @@ def download_name(document, extension):
 
 
 def send_docx(document):
-    return send_file(BytesIO(storage().get(document.sha256)), mimetype=DOCX, as_attachment=True,
-                     download_name=download_name(document, "docx"))
+    return send_bytes(storage().get(document.sha256), download_name(document, "docx"))
 
 
 def send_pdf(document, data):
-    return send_file(BytesIO(data), mimetype=PDF, as_attachment=True,
-                     download_name=download_name(document, "pdf"))
+    return send_bytes(data, download_name(document, "pdf"))
 
 
 def filter_values(form):

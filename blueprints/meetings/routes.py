@@ -1,14 +1,13 @@
 """Councils, their members and meetings; the protocol, its extracts and registration."""
 from datetime import date
-from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingGuest, Organization
 
 from ..auth.access import STAFF, access, get_visible_or_404
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm, choices
@@ -23,7 +22,6 @@ from .forms import BodyForm, MeetingForm, MemberForm, apply_row_action
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 EDITORS = ("admin", "centre")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _body_or_404(body_id):
@@ -341,7 +339,7 @@ def register(meeting_id):
 
 
 def _send_docx(data, name):
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+    return send_bytes(data, name)
 
 
 def _protocol(meeting):

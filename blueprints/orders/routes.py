@@ -1,14 +1,13 @@
 """Orders: draft form with clause rows, preview download, registration."""
 from datetime import date
-from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Order, OrderAnnex, OrderClause
 
 from ..auth.access import STAFF, access, get_visible_or_404
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.filters import place_of
@@ -25,7 +24,6 @@ from .forms import OrderForm
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
 AUTHORS = ("admin", "centre", "department")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK_ROWS = {"clauses": lambda: {"level": 0, "text": "", "executor": "", "deadline": ""},
               "annexes": lambda: {"title": "", "text": "", "table": ""}}
 
@@ -148,8 +146,7 @@ def preview(order_id):
         data = registry.render("order", order_context(services.order_data(order)))
     except RenderError as error:
         fail(422, str(error))
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"Проект приказа {order.id}.docx")
+    return send_bytes(data, f"Проект приказа {order.id}.docx")
 
 
 @bp.route("/<int:order_id>/register", methods=["POST"])

@@ -1,14 +1,13 @@
 """The organisation directory: list, card, create, edit, delete, import, export."""
 from datetime import date
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from io import BytesIO
 
 from models import Organization
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
@@ -20,7 +19,6 @@ from .forms import FilterForm, ImportForm, OrganizationForm
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
 EDITORS = ("admin", "centre")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visible():
@@ -154,5 +152,4 @@ def import_confirm(token):
 def export():
     orgs = _visible().order_by(Organization.kind, Organization.short_name, Organization.id)
     data = importer.export_xlsx(orgs)
-    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"Справочник организаций {date.today():%d.%m.%Y}.xlsx")
+    return send_bytes(data, f"Справочник организаций {date.today():%d.%m.%Y}.xlsx")

@@ -1,9 +1,7 @@
 """School programmes: the ten-section form with autosave, review, approval, publication."""
 from datetime import date, datetime
-from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -11,6 +9,7 @@ from models import (AuditLog, GeneratedDocument, Indicator, Organization, Progra
                     ProgrammeComment, ProgrammeRevision, RiskFactor, PROGRAMME_STATUSES, now)
 
 from ..auth.access import STAFF, access, get_visible_or_404
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.filters import place_of
@@ -30,7 +29,6 @@ from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, NewPro
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REVIEWERS = ("admin", "centre")
 APPROVERS = ("admin", "department")
 SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
@@ -400,7 +398,7 @@ def download(programme_id):
         except RenderError as error:
             fail(422, str(error))
         name = f"Проект программы {programme.school.short_name}.docx"
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+    return send_bytes(data, name)
 
 
 def _approval_defaults():
@@ -443,8 +441,7 @@ def approve():
         elif request.form.get("preview"):
             data = registry.render("order_programmes_approval", approval_context(
                 _order_from(form), [programme_data(p) for p in chosen]))
-            return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
-                             download_name="Проект приказа об утверждении программ.docx")
+            return send_bytes(data, "Проект приказа об утверждении программ.docx")
         else:
             try:
                 document = services.approve_programmes(chosen, _order_from(form),

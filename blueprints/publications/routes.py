@@ -6,16 +6,15 @@ document keeps its permalink and its downloads, under the notice «Докуме�
 the date and reason: the register of what was in force stays complete and links that
 others made still lead somewhere.
 """
-from io import BytesIO
 
-from flask import (Blueprint, Response, current_app, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from peewee import fn
 from werkzeug.exceptions import NotFound
 
 from models import GeneratedDocument
 
 from ..auth.access import ANONYMOUS, access
+from ..core.downloads import send_bytes
 from ..core.errors import fail
 from ..core.forms import choices
 from ..core.htmx import render_page_or_fragment
@@ -131,5 +130,4 @@ def register_csv():
     """Open data: the same filters as the list, every matching document (not one page)."""
     _, query, _ = _filtered()
     data = feeds.register_csv(query, permalink=_permalink, kind_of=_kind)
-    return send_file(BytesIO(data), mimetype="text/csv", as_attachment=True,
-                     download_name="Реестр опубликованных документов.csv")
+    return send_bytes(data, "Реестр опубликованных документов.csv")

@@ -6,13 +6,7 @@ from peewee import JOIN
 from models import (ActivityEvidence, GeneratedDocument, Organization, RoadmapActivity,
                     RoadmapSection)
 
-
-def _kind_title(doctype):
-    """«Приказ», «Протокол заседания»: how a register document is cited in a report."""
-    from ..documents.registry import all_doctypes
-
-    known = all_doctypes().get(doctype)
-    return known.title if known else "Документ"
+from ..documents.listing import doctype_title
 
 
 def _evidence(item, site_url):
@@ -21,21 +15,30 @@ def _evidence(item, site_url):
     if document is not None:
         public = (f"{site_url.rstrip('/')}/docs/{document.year}/{document.slug}"
                   if document.status == "published" and document.slug else "")
-        return {"kind": "document", "title": _kind_title(document.doctype),
+        # Cited by its kind: «Приказ № 45 от 01.09.2026».
+        return {"kind": "document", "title": doctype_title(document.doctype),
                 "number": document.number or "",
                 "date": document.registered_on, "url": public}
     return {"kind": item.kind, "title": item.title, "number": "", "date": None,
             "url": item.url if item.kind == "url" else ""}
 
 
-def roadmap_data(roadmap, site_url=""):
+def evidence_by_activity(activity_ids):
+    """{activity id: [ActivityEvidence with its register document]} in the order added."""
     evidence = defaultdict(list)
     for item in (ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
                  .join(GeneratedDocument, on=(ActivityEvidence.document == GeneratedDocument.id),
                        join_type=JOIN.LEFT_OUTER)
-                 .join_from(ActivityEvidence, RoadmapActivity)
-                 .where(RoadmapActivity.roadmap == roadmap.id).order_by(ActivityEvidence.id)):
-        evidence[item.activity_id].append(_evidence(item, site_url))
+                 .where(ActivityEvidence.activity.in_(activity_ids)).order_by(ActivityEvidence.id)):
+        evidence[item.activity_id].append(item)
+    return evidence
+
+
+def roadmap_data(roadmap, site_url=""):
+    activity_ids = RoadmapActivity.select(RoadmapActivity.id).where(
+        RoadmapActivity.roadmap == roadmap.id)
+    evidence = {activity_id: [_evidence(item, site_url) for item in items]
+                for activity_id, items in evidence_by_activity(activity_ids).items()}
     activities = defaultdict(list)
     for a in (RoadmapActivity.select().where(RoadmapActivity.roadmap == roadmap.id)
               .order_by(RoadmapActivity.position)):
@@ -43,7 +46,7 @@ def roadmap_data(roadmap, site_url=""):
             "number": a.number, "title": a.title, "deadline_text": a.deadline_text,
             "starts_on": a.starts_on, "ends_on": a.ends_on, "responsible": a.responsible,
             "audience": a.audience, "expected_result": a.expected_result, "status": a.status,
-            "execution": a.execution, "evidence": evidence[a.id]})
+            "execution": a.execution, "evidence": evidence.get(a.id, [])})
     organization = Organization.get_by_id(roadmap.organization_id)
     return {
         "title": roadmap.title, "organization_name": organization.full_name,

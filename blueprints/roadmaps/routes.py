@@ -2,10 +2,8 @@
 with evidence, the documents and the Excel exports."""
 from collections import OrderedDict, defaultdict
 from datetime import date
-from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -17,6 +15,7 @@ from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activit
                     User)
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
@@ -28,16 +27,16 @@ from ..documents.engine import RenderError
 from ..documents.storage import storage
 from ..orgs.importer import drop_pending, load_pending, save_pending
 from . import cli, services
-from .data import roadmap_data
+from .data import evidence_by_activity, roadmap_data
+from .documents import report_context, roadmap_context
 from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
                     RoadmapForm, SectionForm)
 from .importer import RoadmapImportError, parse_roadmap
+from .xlsx import report_xlsx, roadmap_xlsx
 
 bp = Blueprint("roadmaps", __name__, url_prefix="/roadmaps", cli_group=None)
 cli.register(bp)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_CLASSES = {"planned": "secondary", "in_progress": "primary", "done": "success",
                   "failed": "danger", "postponed": "warning", "cancelled": "dark"}
 
@@ -76,14 +75,9 @@ def _reporter_or_403(activity_id):
 @access(*ALL_USERS)
 def index():
     roadmaps = list(Roadmap.select().order_by(Roadmap.period_start.desc(), Roadmap.id.desc()))
-    counts = defaultdict(lambda: [0, 0, 0])
-    today = date.today()
-    for row in RoadmapActivity.select(RoadmapActivity.roadmap, RoadmapActivity.status,
-                                      RoadmapActivity.ends_on):
-        total = counts[row.roadmap_id]
-        total[0] += 1
-        total[1] += row.status == "done"
-        total[2] += row.is_overdue(today)
+    counts = defaultdict(lambda: (0, 0, 0))
+    counts.update((row.roadmap_id, (row.total, row.done or 0, row.overdue or 0))
+                  for row in RoadmapActivity.progress(date.today()))
     return render_template("roadmaps/index.html", roadmaps=roadmaps, counts=counts,
                            can_import=current_user.role in STAFF)
 
@@ -202,12 +196,7 @@ def _table(roadmap, filters):
     for link in (ActivityOrganization.select(ActivityOrganization, Organization)
                  .join(Organization).where(ActivityOrganization.activity.in_(ids))):
         orgs[link.activity_id].append(link.organization)
-    evidence = defaultdict(list)
-    for item in (ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
-                 .join(GeneratedDocument, on=(ActivityEvidence.document == GeneratedDocument.id),
-                       join_type=JOIN.LEFT_OUTER).where(ActivityEvidence.activity.in_(ids))
-                 .order_by(ActivityEvidence.id)):
-        evidence[item.activity_id].append(item)
+    evidence = evidence_by_activity(ids)
     mine = current_user.organization_id
     by_section = defaultdict(list)
     for activity in activities:
@@ -405,8 +394,8 @@ def evidence_file(evidence_id):
         raise NotFound()
     _activity_or_404(evidence.activity_id)
     # Always a download, never shown inline: an uploaded file is not trusted content.
-    return send_file(BytesIO(storage().get(evidence.file_sha256)), as_attachment=True,
-                     download_name=evidence.title or "файл", mimetype="application/octet-stream")
+    return send_bytes(storage().get(evidence.file_sha256), evidence.title or "файл",
+                      mimetype="application/octet-stream")
 
 
 @bp.route("/documents")
@@ -585,24 +574,21 @@ def _report_date():
 
 
 def _document(roadmap, kind):
-    from . import documents, xlsx
-
+    """roadmap.docx / report.docx and their .xlsx twins, from one plain description."""
     data = roadmap_data(roadmap, current_app.config.get("SITE_URL", ""))
     on_date = _report_date()
-    context = (documents.report_context(data, on_date) if kind.startswith("report")
-               else documents.roadmap_context(data))
-    name = "Исполнение дорожной карты" if kind.startswith("report") else "Дорожная карта"
-    if kind.endswith("xlsx"):
-        build = xlsx.report_xlsx if kind.startswith("report") else xlsx.roadmap_xlsx
-        return send_file(BytesIO(build(context)), mimetype=XLSX, as_attachment=True,
-                         download_name=f"{name} {on_date:%d.%m.%Y}.xlsx")
-    doctype = "roadmap_report" if kind.startswith("report") else "roadmap"
-    try:
-        body = registry.render(doctype, context)
-    except RenderError as error:
-        fail(422, str(error))
-    return send_file(BytesIO(body), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{name} {on_date:%d.%m.%Y}.docx")
+    report = kind.startswith("report")
+    context = report_context(data, on_date) if report else roadmap_context(data)
+    name = "Исполнение дорожной карты" if report else "Дорожная карта"
+    extension = kind.rsplit(".", 1)[1]
+    if extension == "xlsx":
+        body = (report_xlsx if report else roadmap_xlsx)(context)
+    else:
+        try:
+            body = registry.render("roadmap_report" if report else "roadmap", context)
+        except RenderError as error:
+            fail(422, str(error))
+    return send_bytes(body, f"{name} {on_date:%d.%m.%Y}.{extension}")
 
 
 @bp.route("/<int:roadmap_id>/<any('roadmap.docx', 'report.docx', 'roadmap.xlsx', "

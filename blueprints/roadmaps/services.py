@@ -7,6 +7,7 @@ from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activit
                     GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
                     db, now)
 
+from ..documents import listing
 from ..documents.storage import storage
 from .deadlines import read_deadline
 
@@ -248,11 +249,8 @@ def remove_evidence(evidence, user):
 
 
 def registered_documents(query_text, limit=20):
-    """Register documents to pick as evidence: by number or title, newest first."""
+    """Register documents to pick as evidence: by number or title (the register's own search,
+    which also matches Cyrillic in any case on SQLite), newest first."""
     query = GeneratedDocument.select().where(GeneratedDocument.status.in_(
         ("registered", "published"))).order_by(GeneratedDocument.id.desc())
-    text = (query_text or "").strip()
-    if text:
-        query = query.where(GeneratedDocument.number.contains(text)
-                            | GeneratedDocument.title.contains(text))
-    return query.limit(limit)
+    return listing.search(query, query_text).limit(limit)
