@@ -6,6 +6,9 @@ from flask_htmx import make_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from .htmx import wants_fragment
+from .stash import stash_form, wants_stash
+
 log = logging.getLogger("opora")
 
 MESSAGES = {
@@ -30,8 +33,6 @@ def fail(code, message):
 
 
 def render_error(code, message=None):
-    from .htmx import wants_fragment
-
     title, default = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
     return render_template(template, code=code, title=title, message=message or default), code
@@ -40,9 +41,6 @@ def render_error(code, message=None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        from .htmx import wants_fragment
-        from .stash import stash_form, wants_stash
-
         if wants_stash():  # back to the same page with what was typed
             target = stash_form()
             return make_response(redirect=target) if wants_fragment() else redirect(target, 303)

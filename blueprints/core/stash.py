@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from flask import current_app, request
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 MAX_AGE = 24 * 3600
@@ -26,8 +27,6 @@ def keeps_typing(view):
 def wants_stash():
     """A POST to a form page that keeps typing, by someone who may use it (or whose session
     ended, which is why they are anonymous now)."""
-    from flask_login import current_user
-
     view = current_app.view_functions.get(request.endpoint)
     if request.method != "POST" or not getattr(view, "keeps_typing", False):
         return False

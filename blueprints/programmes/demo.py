@@ -1,9 +1,8 @@
 """Demo: school1's draft with most sections filled, school2's programme returned with two
 comments, and a third school's programme agreed and waiting for the department's order."""
-import json
 from datetime import date
 
-from models import Organization, Programme, ProgrammeSection, User
+from models import Organization, Programme, User
 
 from . import reads, services
 from . import sections as S
@@ -78,7 +77,7 @@ DEMO = {
 
 
 def _fill(programme, author, skip=()):
-    """Store the demo sections through the section forms, as a save would."""
+    """Store the demo sections through the section forms and the service a save uses."""
     for section_key, values in DEMO.items():
         if section_key in skip:
             continue
@@ -89,10 +88,7 @@ def _fill(programme, author, skip=()):
         if not form.validate():  # the demo text must satisfy the same checks as typing
             raise ValueError(f"demo section {section_key}: "
                              f"{[(f.name, f.errors) for f in S.leaf_errors(form)]}")
-        ProgrammeSection.update(data=json.dumps(S.flatten(form), ensure_ascii=False),
-                                version=ProgrammeSection.version + 1, updated_by=author).where(
-            (ProgrammeSection.programme == programme.id)
-            & (ProgrammeSection.key == section_key)).execute()
+        services.save_section(programme, section, form, author)
 
 
 def load_demo_programmes():
