@@ -4,13 +4,9 @@ Columns are found by their Russian header names, in any order. Each row is check
 with the same form as the card, so messages are the ones a user sees when editing.
 """
 import csv
-import json
-import secrets
-import time
 import io
 import re
 import zipfile
-from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import MultiDict
@@ -218,35 +214,3 @@ def revalidate(rows):
     return [_validate_row(row["line"], {k: ("да" if v is True else "" if v is False else v)
                                         for k, v in row["data"].items() if k != "kind"}, seen)
             for row in rows]
-
-
-# A preview waits here between upload and confirmation: nothing is in the database yet.
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
-
-
-def save_pending(storage_dir, user_id, filename, rows):
-    folder = Path(storage_dir, "imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.json"):  # previews older than a day are abandoned
-        if time.time() - old.stat().st_mtime > 86400:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    payload = {"user": user_id, "filename": filename, "rows": rows}
-    Path(folder, f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
-    return token
-
-
-def load_pending(storage_dir, user_id, token):
-    """The stored preview, or None if it is unknown, expired or someone else's."""
-    if not _TOKEN.match(token or ""):
-        return None
-    path = Path(storage_dir, "imports", f"{token}.json")
-    if not path.exists():
-        return None
-    payload = json.loads(path.read_text("utf-8"))
-    return payload if payload["user"] == user_id else None
-
-
-def drop_pending(storage_dir, token):
-    if _TOKEN.match(token or ""):
-        Path(storage_dir, "imports", f"{token}.json").unlink(missing_ok=True)

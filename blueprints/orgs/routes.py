@@ -12,6 +12,7 @@ from ..core.audit import audit
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
+from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
 from . import importer, services
 from .forms import FilterForm, ImportForm, OrganizationForm
@@ -116,7 +117,7 @@ def import_file():
             except importer.ImportProblem as problem:
                 form.file.errors.append(str(problem))
             else:
-                token = importer.save_pending(current_app.config["STORAGE_DIR"], current_user.id,
+                token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
                                               filename, rows)
                 return _preview(rows, token, filename)
     status = 422 if form.errors else 200
@@ -133,15 +134,15 @@ def _preview(rows, token, filename):
 @access(*EDITORS)
 def import_confirm(token):
     storage = current_app.config["STORAGE_DIR"]
-    pending = importer.load_pending(storage, current_user.id, token)
+    pending = load_pending(storage, current_user.id, token)
     if pending is None or not ConfirmForm().validate_on_submit():
         flash("Предпросмотр устарел. Загрузите файл ещё раз.", "warning")
         return redirect(url_for("orgs.import_file"), code=303)
-    rows = importer.revalidate(pending["rows"])
+    rows = importer.revalidate(pending["data"])
     if any(r["errors"] for r in rows):
         return _preview(rows, token, pending["filename"])
     created = services.import_organizations([r["data"] for r in rows])
-    importer.drop_pending(storage, token)
+    drop_pending(storage, token)
     audit("organizations_imported", details=f"{len(created)} из {pending['filename']}")
     flash(f"Добавлено организаций: {len(created)}.", "success")
     return redirect(url_for("orgs.index"), code=303)

@@ -169,9 +169,9 @@ def _row_action(programme, section, form):
     values = {k: v for k, v in values.items() if not k.startswith(f"{name}-")}
     for number, row in enumerate(rows):
         values.update({f"{name}-{number}-{field}": value for field, value in row.items()})
-    rebuilt = reads.section_form(programme, section, {section.key: values} | {
-        k: v for k, v in reads.stored_values(programme).items() if k != section.key},
-        version=form.version.data or "", token=form.token.data or "")
+    rebuilt = reads.section_form(programme, section,
+                                 dict(reads.stored_values(programme), **{section.key: values}),
+                                 version=form.version.data or "", token=form.token.data or "")
     body, status = _page(programme, section, rebuilt)
     return body, status, {"HX-Trigger-After-Settle": "rows-changed"}  # the autosave saves it
 

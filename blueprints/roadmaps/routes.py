@@ -20,12 +20,12 @@ from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
+from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.stash import keeps_typing, restore_form
 from ..core.uploads import read_upload
 from ..documents import registry
 from ..documents.engine import RenderError
 from ..documents.storage import storage
-from ..orgs.importer import drop_pending, load_pending, save_pending
 from . import cli, services
 from .data import evidence_by_activity, roadmap_data
 from .documents import report_context, roadmap_context
@@ -118,7 +118,7 @@ def import_confirm(token):
     if pending is None or not ConfirmForm().validate_on_submit():
         flash("Предпросмотр устарел. Загрузите файл ещё раз.", "warning")
         return redirect(url_for("roadmaps.import_file"), code=303)
-    stored = pending["rows"]
+    stored = pending["data"]
     period = tuple(stored["period"]) if stored["period"] else None
     try:
         parsed = parse_roadmap(storage().get(stored["sha256"]), pending["filename"],
