@@ -117,7 +117,8 @@ def check_template(doctype, data):
 
 # --- 1. the container -------------------------------------------------------------------
 
-def _megabytes(size):
+def megabytes(size):
+    """«5,2 МБ» for messages (the road-map importer says sizes the same way)."""
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " МБ"
 
 
@@ -128,7 +129,7 @@ def _seconds(value):
 def _open_package(data):
     limit = current_app.config["MAX_UPLOAD_BYTES"] if has_app_context() else MAX_BYTES
     if len(data) > limit:
-        raise TemplateRejected(f"Файл больше {_megabytes(limit)} ({_megabytes(len(data))}).")
+        raise TemplateRejected(f"Файл больше {megabytes(limit)} ({megabytes(len(data))}).")
     if data[:4] == b"\xd0\xcf\x11\xe0":  # OLE2: .doc, or a .docx encrypted with a password
         raise TemplateRejected(OLD_WORD)
     if not data.startswith(b"PK\x03\x04"):
@@ -153,8 +154,8 @@ def _check_parts(archive):
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED:
         raise TemplateRejected(f"Документ слишком большой в распакованном виде: "
-                               f"{_megabytes(unpacked)} (допустимо не более "
-                               f"{_megabytes(MAX_UNPACKED)}).")
+                               f"{megabytes(unpacked)} (допустимо не более "
+                               f"{megabytes(MAX_UNPACKED)}).")
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_GRACE and ratio > MAX_RATIO:
@@ -181,7 +182,7 @@ def _check_parts(archive):
 
 # --- 2. the XML parts ---------------------------------------------------------------------
 
-def _parser(target=None):
+def xml_parser(target=None):
     # No entities, no DTD, no network, libxml2's size limits on: XXE and billion laughs fail.
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            huge_tree=False, target=target)
@@ -272,11 +273,11 @@ def _check_xml(archive):
         raise TemplateRejected(TOO_MANY_ELEMENTS)
     scan = _Scan()
     for name, data in parts:
-        etree.fromstring(data, _parser(scan))
+        etree.fromstring(data, xml_parser(scan))
         if name == "[Content_Types].xml":
-            _check_content_types(etree.fromstring(data, _parser()))
+            _check_content_types(etree.fromstring(data, xml_parser()))
         elif name.lower().endswith(".rels"):
-            _check_relationships(etree.fromstring(data, _parser()))
+            _check_relationships(etree.fromstring(data, xml_parser()))
 
 
 def _check_content_types(root):
@@ -527,7 +528,7 @@ def _check_output(output):
     with zipfile.ZipFile(io.BytesIO(output)) as archive:
         for name in archive.namelist():
             if name.lower().endswith((".xml", ".rels")):
-                root = etree.fromstring(archive.read(name), _parser())
+                root = etree.fromstring(archive.read(name), xml_parser())
                 for element in root.iter(*_STRUCTURE):
                     stray = (element.text or "").strip() or any(
                         (child.tail or "").strip() for child in element)

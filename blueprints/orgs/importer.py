@@ -49,7 +49,8 @@ def _norm(text):
 _LOOKUP = {_norm(name): field for field, names in COLUMNS.items() for name in names}
 
 
-def _cell(value):
+def cell_text(value):
+    """A spreadsheet cell as trimmed text (shared with the road-map importer)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -101,7 +102,7 @@ def _read_xlsx(data):
         sheet = book.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(v) for v in row])
+            rows.append([cell_text(v) for v in row])
             if len(rows) > MAX_ROWS + 1:
                 break
         book.close()
@@ -122,7 +123,7 @@ class _Row(list):
 
 def parse(filename, data):
     """Return rows as dicts with 'line' (as in the file), 'data' and 'errors'."""
-    table = [_Row(line, [_cell(c) for c in row])
+    table = [_Row(line, [cell_text(c) for c in row])
              for line, row in enumerate(read_table(filename, data), start=1)]
     table = [row for row in table if any(row)]
     if not table:

@@ -45,8 +45,8 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from ..documents.gate import (MAX_BYTES, MAX_PARTS, MAX_RATIO, MAX_UNPACKED, RATIO_GRACE,
-                              _megabytes, _parser)
-from ..orgs.importer import _cell
+                              megabytes, xml_parser)
+from ..orgs.importer import cell_text
 from .deadlines import Deadline, month_number, read_deadline
 
 MAX_ELEMENTS = 2_000_000  # a 300-activity road map has ~30 000; more is an element bomb
@@ -174,7 +174,7 @@ def _open(data, filename, max_bytes):
     if not data:
         raise RoadmapImportError("Файл пуст.")
     if len(data) > max_bytes:
-        raise RoadmapImportError(f"Файл больше допустимых {_megabytes(max_bytes)}.")
+        raise RoadmapImportError(f"Файл больше допустимых {megabytes(max_bytes)}.")
     if data.startswith(OLE_MAGIC):
         raise RoadmapImportError(PROTECTED)
     extension = PurePath(filename or "").suffix.lower()
@@ -207,8 +207,8 @@ def _check_parts(infos, required, label):
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED:
         raise RoadmapImportError(f"Файл слишком большой в распакованном виде: "
-                                 f"{_megabytes(unpacked)} (допустимо не более "
-                                 f"{_megabytes(MAX_UNPACKED)}).")
+                                 f"{megabytes(unpacked)} (допустимо не более "
+                                 f"{megabytes(MAX_UNPACKED)}).")
     for info in infos:
         if info.file_size > RATIO_GRACE and info.file_size > MAX_RATIO * info.compress_size:
             raise RoadmapImportError(f"Часть {info.filename} сжата более чем в {MAX_RATIO} раз: "
@@ -226,7 +226,7 @@ def _docx_tables(archive):
     if xml.count(b"<") > MAX_ELEMENTS:
         raise RoadmapImportError("В документе слишком много элементов: так выглядит "
                                  "«бомба» из пустых абзацев.")
-    root = etree.fromstring(xml, _parser())
+    root = etree.fromstring(xml, xml_parser())
     if root.getroottree().docinfo.doctype:
         raise RoadmapImportError("В документе есть объявление DOCTYPE: такие файлы не "
                                  "принимаются.")
@@ -309,7 +309,7 @@ def _width(rows):
 def _xlsx_text(value):
     if isinstance(value, (datetime, date)):
         return value.strftime("%d.%m.%Y")  # a deadline typed as a date
-    return _clean(_cell(value))
+    return _clean(cell_text(value))
 
 
 def _xlsx_tables(data):
