@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app app upgrade-db | setup | create-admin | load-demo`."""
+"""Command-line tasks: `flask --app app upgrade-db | setup | create-admin | load-demo | backup | restore`."""
 import os
 
 import click
@@ -7,6 +7,7 @@ from flask import current_app
 from models import Organization, User, db
 from models.migrations import upgrade
 
+from .backup import backup_command, restore_command
 from .demo import DEMO_PASSWORD, describe_accounts, load_demo
 
 
@@ -17,6 +18,9 @@ def _print_accounts():
 
 
 def register_cli(app):
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
     @app.cli.command("upgrade-db")
     def upgrade_db():
         """Create the database or bring it to the current schema."""
