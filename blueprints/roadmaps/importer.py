@@ -2,8 +2,9 @@
 
 `parse_roadmap(data, filename)` returns a `ParsedRoadmap` for the preview, or raises
 `RoadmapImportError` whose text, in Russian, says what was expected. The file is checked
-before it is parsed: size, type (magic bytes and extension agree), the zip directory
-(number of parts, unpacked size, compression ratio), and a strict XML parser for Word.
+before it is parsed: size, type (magic bytes and extension agree), then the zip by the
+reader every .docx/.xlsx upload goes through (core/archives.py: parts, names, sizes checked
+by really inflating, XML without DOCTYPE or deep nesting), and a strict XML parser for Word.
 
 Finding the table: the first table (an Excel sheet counts as one) with a header row,
 among its first rows, naming the activity column and at least one other known column
@@ -33,10 +34,8 @@ Reading the rows under the header, in this order:
 Activity and section numbers are kept as written, without a trailing full stop.
 Activities before the first section go into a section with an empty title.
 """
-import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
@@ -44,8 +43,8 @@ from pathlib import PurePath
 from lxml import etree
 from openpyxl import load_workbook
 
-from ..documents.gate import (MAX_BYTES, MAX_PARTS, MAX_RATIO, MAX_UNPACKED, RATIO_GRACE,
-                              megabytes, xml_parser)
+from ..core.archives import ArchiveRejected, megabytes, open_archive
+from ..documents.gate import MAX_BYTES, xml_parser
 from ..orgs.importer import cell_text
 from .deadlines import Deadline, month_number, read_deadline
 
@@ -159,8 +158,7 @@ def parse_roadmap(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES,
     deadlines without a year when the title names no period."""
     extension, archive = _open(data, filename, max_bytes)
     try:
-        with archive:
-            tables = _docx_tables(archive) if extension == ".docx" else _xlsx_tables(data)
+        tables = _docx_tables(archive) if extension == ".docx" else _xlsx_tables(archive)
         return _build(tables, default_period)
     except RoadmapImportError:
         raise
@@ -182,39 +180,13 @@ def _open(data, filename, max_bytes):
         raise RoadmapImportError("Нужен файл Word .docx или Excel .xlsx с таблицей дорожной "
                                  "карты.")
     required, label = KINDS[extension]
-    damaged = RoadmapImportError(f"Файл повреждён или это не {label}.")
-    if not data.startswith(b"PK\x03\x04"):
-        raise damaged
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise damaged from error
-    try:
-        _check_parts(archive.infolist(), required, label)
-    except RoadmapImportError:
-        archive.close()
-        raise
-    return extension, archive
-
-
-def _check_parts(infos, required, label):
-    """Zip-bomb limits, from the zip directory only: nothing is decompressed yet."""
-    if required not in {info.filename for info in infos}:
+        archive = open_archive(data, damaged=f"Файл повреждён или это не {label}.")
+    except ArchiveRejected as error:
+        raise RoadmapImportError(str(error)) from error
+    if required not in archive.names:
         raise RoadmapImportError(f"В файле нет части {required}: это не {label}.")
-    if len(infos) > MAX_PARTS:
-        raise RoadmapImportError(f"В файле слишком много частей: {len(infos)} (допустимо не "
-                                 f"более {MAX_PARTS}).")
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_UNPACKED:
-        raise RoadmapImportError(f"Файл слишком большой в распакованном виде: "
-                                 f"{megabytes(unpacked)} (допустимо не более "
-                                 f"{megabytes(MAX_UNPACKED)}).")
-    for info in infos:
-        if info.file_size > RATIO_GRACE and info.file_size > MAX_RATIO * info.compress_size:
-            raise RoadmapImportError(f"Часть {info.filename} сжата более чем в {MAX_RATIO} раз: "
-                                     "так выглядит «zip-бомба».")
-        if info.flag_bits & 0x1:
-            raise RoadmapImportError(PROTECTED)
+    return extension, archive
 
 
 # --- Word -------------------------------------------------------------------------------
@@ -226,10 +198,7 @@ def _docx_tables(archive):
     if xml.count(b"<") > MAX_ELEMENTS:
         raise RoadmapImportError("В документе слишком много элементов: так выглядит "
                                  "«бомба» из пустых абзацев.")
-    root = etree.fromstring(xml, xml_parser())
-    if root.getroottree().docinfo.doctype:
-        raise RoadmapImportError("В документе есть объявление DOCTYPE: такие файлы не "
-                                 "принимаются.")
+    root = etree.fromstring(xml, xml_parser())  # DOCTYPE and deep nesting already refused
     lines, tables, gap = [], [], False
     for block in _blocks(root.find(W + "body")):
         if block.tag == W + "p":
@@ -312,12 +281,12 @@ def _xlsx_text(value):
     return _clean(cell_text(value))
 
 
-def _xlsx_tables(data):
+def _xlsx_tables(archive):
     """[([], rows)] per sheet; openpyxl's read-only mode knows no merges, so a merged
     section row arrives as one filled cell, which the section rule expects."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(archive.stream(), read_only=True, data_only=True)
         try:
             return [([], _sheet_rows(sheet)) for sheet in book.worksheets[:MAX_SHEETS]]
         finally:
