@@ -15,6 +15,7 @@ STATUSES = {
     "withdrawn": "Отозван",
     "superseded": "Заменён новой версией",
 }
+PUBLIC_STATUSES = ("published", "withdrawn")  # shown on the public site
 
 
 class TemplateVersion(BaseModel):
@@ -88,11 +89,20 @@ class GeneratedDocument(BaseModel):
     @classmethod
     def public(cls):
         """What anonymous visitors may see: published documents and withdrawn ones (with the reason)."""
-        return cls.select().where(cls.status.in_(["published", "withdrawn"]))
+        return cls.select().where(cls.status.in_(PUBLIC_STATUSES))
 
     @classmethod
     def visible_to(cls, user):
+        """The register: a school reads its own organisation's documents, staff every one.
+        Pickers and anything accepting a document id use this same query."""
         query = cls.select()
         if user.role == "school":
             query = query.where(cls.organization == user.organization_id)
         return query
+
+    @classmethod
+    def citable_to(cls, user):
+        """Documents whose title and number may be shown to `user` where another record cites
+        them (a road map's evidence): the register's own rule, plus whatever is public."""
+        return cls.select().where(cls.id.in_(cls.visible_to(user).select(cls.id))
+                                  | cls.status.in_(PUBLIC_STATUSES))

@@ -117,6 +117,18 @@ class ActivityEvidence(BaseModel):
     file_size = IntegerField(default=0)
     added_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     added_at = DateTimeField(default=now)
+    # Whose evidence it is: the adding user's organisation, kept even if the user moves on.
+    organization = ForeignKeyField(Organization, null=True, backref="+", on_delete="SET NULL")
+
+    @classmethod
+    def files_visible_to(cls, user):
+        """Uploaded files a user may download: staff read every one, a school only its own
+        organisation's (never another school's; a partner school's once partnerships exist).
+        The evidence rows themselves are shown to everyone with the road map."""
+        query = cls.select().where(cls.kind == "file")
+        if user.role == "school":
+            query = query.where(cls.organization == user.organization_id)
+        return query
 
 
 class ActivityChange(BaseModel):

@@ -285,7 +285,8 @@ def create_evidence(app, school_org_id):
     from blueprints.roadmaps import services
     activity = create_activity(app, school_org_id)
     with app.app_context(), db.connection_context():
-        return services.add_evidence(activity, None, upload=("акт.pdf", b"%PDF-1.4"))
+        return services.add_evidence(activity, None, upload=("акт.pdf", b"%PDF-1.4"),
+                                     organization=school_org_id)
 
 
 def test_a_change_made_through_another_worker_shows_on_the_next_page_view(roadmap, app):

@@ -9,8 +9,15 @@ from models import (ActivityEvidence, GeneratedDocument, Organization, RoadmapAc
 from ..documents.listing import doctype_title
 
 
+HIDDEN_DOCUMENT = "документ другой организации"  # a document the viewer may not see
+
+
 def _evidence(item, site_url):
-    """A register document shows its number and date; once published, its public link."""
+    """A register document shows its number and date; once published, its public link.
+    One the viewer may not see is only named as another organisation's document."""
+    if item.kind == "document" and not item.document_shown:
+        return {"kind": "document", "title": HIDDEN_DOCUMENT.capitalize(), "number": "",
+                "date": None, "url": ""}
     document = item.document if item.document_id else None
     if document is not None:
         public = (f"{site_url.rstrip('/')}/docs/{document.year}/{document.slug}"
@@ -23,22 +30,46 @@ def _evidence(item, site_url):
             "url": item.url if item.kind == "url" else ""}
 
 
-def evidence_by_activity(activity_ids):
-    """{activity id: [ActivityEvidence with its register document]} in the order added."""
+def evidence_by_activity(activity_ids, viewer):
+    """{activity id: [ActivityEvidence with its register document]} in the order added, as
+    `viewer` may see it: `document_shown` (the register's rule, or public), `file_readable`
+    (ActivityEvidence.files_visible_to) and `label`, the text to show."""
     evidence = defaultdict(list)
-    for item in (ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
+    items = list(ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
                  .join(GeneratedDocument, on=(ActivityEvidence.document == GeneratedDocument.id),
                        join_type=JOIN.LEFT_OUTER)
-                 .where(ActivityEvidence.activity.in_(activity_ids)).order_by(ActivityEvidence.id)):
+                 .where(ActivityEvidence.activity.in_(activity_ids)).order_by(ActivityEvidence.id))
+    document_ids = {item.document_id for item in items if item.document_id}
+    shown = {row.id for row in GeneratedDocument.citable_to(viewer).select(
+        GeneratedDocument.id).where(GeneratedDocument.id.in_(document_ids))} if document_ids \
+        else set()
+    file_ids = [item.id for item in items if item.kind == "file"]
+    readable = {row.id for row in ActivityEvidence.files_visible_to(viewer).select(
+        ActivityEvidence.id).where(ActivityEvidence.id.in_(file_ids))} if file_ids else set()
+    for item in items:
+        item.document_shown = item.document_id in shown
+        item.file_readable = item.id in readable
+        item.label = _label(item)
         evidence[item.activity_id].append(item)
     return evidence
 
 
-def roadmap_data(roadmap, site_url=""):
+def _label(item):
+    if item.kind != "document":
+        return item.title
+    if not item.document_shown:
+        return HIDDEN_DOCUMENT
+    document = item.document
+    return item.title or f"{document.title} № {document.number or '—'}"
+
+
+def roadmap_data(roadmap, viewer, site_url=""):
+    """The road map as `viewer` may see it: documents of other organisations they may not
+    see are named without their title and number."""
     activity_ids = RoadmapActivity.select(RoadmapActivity.id).where(
         RoadmapActivity.roadmap == roadmap.id)
     evidence = {activity_id: [_evidence(item, site_url) for item in items]
-                for activity_id, items in evidence_by_activity(activity_ids).items()}
+                for activity_id, items in evidence_by_activity(activity_ids, viewer).items()}
     activities = defaultdict(list)
     for a in (RoadmapActivity.select().where(RoadmapActivity.roadmap == roadmap.id)
               .order_by(RoadmapActivity.position)):

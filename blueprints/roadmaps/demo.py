@@ -41,7 +41,9 @@ def _statuses_and_evidence(roadmap, author):
     done = [a for a in RoadmapActivity.select().where((RoadmapActivity.roadmap == roadmap.id)
                                                       & (RoadmapActivity.status == "done"))]
     for activity, document in zip(done, documents):
-        services.add_evidence(activity, author.id, document=document)
+        services.add_evidence(activity, author.id, document=document,
+                              organization=author.organization_id)
     if done:
         services.add_evidence(done[-1], author.id, url="https://example.ru/news/2026/seminar",
-                              title="Новость о семинаре на сайте центра")
+                              title="Новость о семинаре на сайте центра",
+                              organization=author.organization_id)

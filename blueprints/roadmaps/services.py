@@ -221,12 +221,18 @@ def delete_section(section):
 
 # --- evidence -------------------------------------------------------------------------------
 
-def add_evidence(activity, user, document=None, url="", title="", upload=None):
-    """Link a register document, an external URL, or keep an uploaded file (name, bytes)."""
-    values = {"activity": activity.id, "added_by": user}
+DOCUMENT_LABEL = "документ из реестра"  # the history's word for a linked document
+
+
+def add_evidence(activity, user, document=None, url="", title="", upload=None,
+                 organization=None):
+    """Link a register document, an external URL, or keep an uploaded file (name, bytes).
+    `organization` is whose evidence it is (the adding user's): it decides who reads a file.
+    A document's title and number are not copied: the pages show them only to those who may
+    see the document (data.evidence_by_activity), and the history only names the kind."""
+    values = {"activity": activity.id, "added_by": user, "organization": organization}
     if document is not None:
-        values.update(kind="document", document=document.id,
-                      title=title or f"{document.title} № {document.number or '—'}")
+        values.update(kind="document", document=document.id, title=title)
     elif upload is not None:
         filename, data = upload
         values.update(kind="file", title=title or filename, file_sha256=storage().put(data),
@@ -236,21 +242,38 @@ def add_evidence(activity, user, document=None, url="", title="", upload=None):
     values["title"] = values["title"][:500]
     with db.atomic():
         evidence = ActivityEvidence.create(**values)
-        _record(activity.id, user, "evidence", "", values["title"])
+        _record(activity.id, user, "evidence", "", _history_label(evidence))
         touch(activity.roadmap_id)
     return evidence
 
 
+def _history_label(evidence):
+    """The history is read by every user: a linked document is named by its kind only."""
+    return DOCUMENT_LABEL if evidence.kind == "document" else evidence.title
+
+
 def remove_evidence(evidence, user):
     with db.atomic():
-        _record(evidence.activity_id, user, "evidence", evidence.title, "")
+        _record(evidence.activity_id, user, "evidence", _history_label(evidence), "")
         touch(evidence.activity.roadmap_id)
         evidence.delete_instance()
 
 
-def registered_documents(query_text, limit=20):
-    """Register documents to pick as evidence: by number or title (the register's own search,
-    which also matches Cyrillic in any case on SQLite), newest first."""
-    query = GeneratedDocument.select().where(GeneratedDocument.status.in_(
-        ("registered", "published"))).order_by(GeneratedDocument.id.desc())
+def pickable_documents(user):
+    """Register documents `user` may cite as evidence: registered or published ones that the
+    register shows the user (a school: its organisation's) or that are public anyway."""
+    return GeneratedDocument.citable_to(user).where(GeneratedDocument.status.in_(
+        ("registered", "published")))
+
+
+def pickable_document(user, document_id):
+    """The document with this id if `user` may cite it; None otherwise (whether it does not
+    exist or belongs to someone else: the answer is the same)."""
+    return pickable_documents(user).where(GeneratedDocument.id == document_id).first()
+
+
+def registered_documents(user, query_text, limit=20):
+    """Documents to pick as evidence: by number or title (the register's own search, which
+    also matches Cyrillic in any case on SQLite), newest first."""
+    query = pickable_documents(user).order_by(GeneratedDocument.id.desc())
     return listing.search(query, query_text).limit(limit)
