@@ -15,7 +15,7 @@ from models import User
 from ..core.audit import audit
 from ..core.errors import render_error
 from ..core.htmx import wants_fragment
-from ..core.stash import stash_form, wants_stash
+from ..core.stash import stash_form
 
 ANONYMOUS = "anonymous"  # anyone, signed in or not
 STAFF = ("admin", "centre", "department")
@@ -44,20 +44,13 @@ def roles_of(view):
 
 @login_manager.user_loader
 def _load_user(session_id):
-    # "<id>:<epoch>": an old epoch means the session was ended (logout, password change…).
-    try:
-        user_id, epoch = (int(p) for p in session_id.split(":"))
-    except (ValueError, AttributeError):
-        return None
-    user = User.get_or_none(User.id == user_id)
-    if user is None or not user.is_active or user.session_epoch != epoch:
-        return None
-    return user
+    return User.for_session(session_id)
 
 
 def _to_login():
-    if wants_stash():  # the form comes back with everything typed after signing in
-        target = url_for("auth.login", next=stash_form())
+    kept = stash_form()  # the form comes back with everything typed after signing in
+    if kept:
+        target = url_for("auth.login", next=kept)
     else:
         target = url_for("auth.login",
                          next=request.full_path if request.method == "GET" else None)

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from .htmx import wants_fragment
-from .stash import stash_form, wants_stash
+from .stash import stash_form
 
 log = logging.getLogger("opora")
 
@@ -41,8 +41,8 @@ def render_error(code, message=None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        if wants_stash():  # back to the same page with what was typed
-            target = stash_form()
+        target = stash_form()  # back to the same page with what was typed, if it was kept
+        if target:
             return make_response(redirect=target) if wants_fragment() else redirect(target, 303)
         return render_error(
             400,

@@ -1,69 +1,153 @@
 """Typing survives an expired session or form token.
 
-A form view marked ``@keeps_typing`` that is posted without a valid session or CSRF
-token does not lose what was typed: the posted fields are kept on the server under a
-random token, the user signs in (or simply comes back), and the same page opens with
-``?restore=<token>`` and everything entered, to be saved again. Nothing is saved on
-the user's behalf, and a stash is read once and only on the page it was posted to.
+A form view marked ``@keeps_typing(may_edit)`` that is posted without a valid session or
+CSRF token does not lose what was typed: the posted fields are kept on the server under a
+random token, the user signs in again (or simply comes back), and the same page opens with
+``?restore=<token>`` and everything entered, to be saved again. Nothing is saved on the
+user's behalf, and a stash is read once, only on the page it was posted to, only by the
+user it was kept for.
+
+The stash exists for one case: a person who was signed in and whose session or token grew
+old. So typing is kept only when the request carries a session cookie this server signed
+for a user who is still active and whose session was not ended (logout, password change),
+only for a record that user may edit, and within a per-user allowance of count and bytes.
+Anything else (no cookie, a forged one, an unknown record) writes nothing to disk.
+
+The posted hidden ``version`` travels in the stash untouched, so saving restored typing
+over a record somebody changed meanwhile is a conflict, exactly like a normal save.
 """
 import json
+import re
 import secrets
 import time
 from pathlib import Path
 
 from flask import current_app, request
 from flask_login import current_user
+from itsdangerous import BadData
 from werkzeug.datastructures import MultiDict
+
+from models import User
 
 MAX_AGE = 24 * 3600
 SKIP = {"csrf_token"}
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
-def keeps_typing(view):
-    view.keeps_typing = True
-    return view
+def keeps_typing(may_edit):
+    """Mark a form view whose typing survives; ``may_edit(user, **view_args)`` says whether
+    that user may save the record the URL names (False for one that does not exist)."""
+    def mark(view):
+        view.keeps_typing = may_edit
+        return view
+    return mark
 
 
-def wants_stash():
-    """A POST to a form page that keeps typing, by someone who may use it (or whose session
-    ended, which is why they are anonymous now)."""
+def _signed_user():
+    """The user this request's session cookie was signed for, even when the session is too
+    old now (the case the stash exists for); None without a cookie, for a forged one, or for
+    a session that was ended or whose account was deactivated."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    cookie = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    serializer = current_app.session_interface.get_signing_serializer(current_app)
+    if not cookie or serializer is None:
+        return None
+    try:
+        data = serializer.loads(cookie)  # no max_age: the signature counts, the age does not
+    except BadData:
+        return None
+    session_id = data.get("_user_id") if isinstance(data, dict) else None
+    return User.for_session(session_id) if isinstance(session_id, str) else None
+
+
+def _owner():
+    """The user whose typing this POST may keep, or None."""
     view = current_app.view_functions.get(request.endpoint)
-    if request.method != "POST" or not getattr(view, "keeps_typing", False):
-        return False
-    return not current_user.is_authenticated or current_user.role in view.access_roles
+    may_edit = getattr(view, "keeps_typing", None)
+    if request.method != "POST" or may_edit is None:
+        return None
+    user = _signed_user()
+    if user is None or user.role not in getattr(view, "access_roles", ()):
+        return None
+    return user if may_edit(user, **(request.view_args or {})) else None
 
 
-def _folder():
-    folder = Path(current_app.config["STORAGE_DIR"], "stash")
+def _root():
+    return Path(current_app.config["STORAGE_DIR"], "stash")
+
+
+def _folder(user_id):
+    folder = _root() / str(int(user_id))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def _budget():
+    return int(current_app.config["OPORA_STASH_MAX_MB"] * 1024 * 1024)
+
+
+def _forget_expired():
+    for old in _root().rglob("*.json"):  # stashes nobody came back for
+        try:
+            if time.time() - old.stat().st_mtime > MAX_AGE:
+                old.unlink(missing_ok=True)
+        except OSError:  # another worker removed it first
+            pass
+
+
+def _prune(folder, newest):
+    """Keep the user's newest stashes within the count and byte allowance; older ones go."""
+    limit, budget = current_app.config["OPORA_STASH_MAX_PER_USER"], _budget()
+    others = []
+    for path in folder.glob("*.json"):
+        if path != newest:
+            try:
+                others.append((path.stat().st_mtime, path.stat().st_size, path))
+            except OSError:
+                pass
+    try:
+        count, total = 1, newest.stat().st_size
+    except OSError:  # a second stash of this user at the same moment pruned it already
+        return
+    for _, size, path in sorted(others, key=lambda item: item[0], reverse=True):
+        count, total = count + 1, total + size
+        if count > limit or total > budget:
+            path.unlink(missing_ok=True)
+
+
 def stash_form():
-    """Keep the posted fields; return the URL of the page that restores them."""
-    folder = _folder()
-    for old in folder.glob("*.json"):  # stashes nobody came back for
-        if time.time() - old.stat().st_mtime > MAX_AGE:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP]
+    """Keep the posted fields for their owner; return the URL of the page that restores them,
+    or None when this request's typing is not to be kept (the caller answers as usual)."""
+    user = _owner()
+    if user is None:
+        return None
     page = request.path.removesuffix("/autosave")
-    (folder / f"{token}.json").write_text(json.dumps(
-        {"path": page, "at": time.time(), "pairs": pairs}, ensure_ascii=False))
+    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP]
+    body = json.dumps({"path": page, "user": user.id, "at": time.time(), "pairs": pairs},
+                      ensure_ascii=False).encode()
+    if len(body) > _budget():  # more than the user's whole allowance: nobody types that much
+        return None
+    _forget_expired()
+    token = secrets.token_hex(16)
+    path = _folder(user.id) / f"{token}.json"
+    path.write_bytes(body)
+    _prune(path.parent, path)
     return f"{page}?restore={token}"
 
 
 def restore_form():
-    """The stashed fields for this page (once), or None."""
+    """The stashed fields for this page and this user (once), or None."""
     token = request.args.get("restore", "")
-    if not token.isalnum() or len(token) != 32:
+    if not TOKEN.fullmatch(token) or not current_user.is_authenticated:
         return None
-    path = _folder() / f"{token}.json"
+    path = _root() / str(int(current_user.id)) / f"{token}.json"
     try:
-        saved = json.loads(path.read_text())
+        saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     path.unlink(missing_ok=True)
-    if saved.get("path") != request.path or time.time() - saved.get("at", 0) > MAX_AGE:
+    if (saved.get("path") != request.path or saved.get("user") != current_user.id
+            or time.time() - saved.get("at", 0) > MAX_AGE):
         return None
     return MultiDict([tuple(pair) for pair in saved["pairs"]])
