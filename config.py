@@ -38,6 +38,20 @@ def _secret_key(instance_path):
     return path.read_text(encoding="ascii").strip()
 
 
+# Uploaded .docx/.xlsx (templates, imports, evidence), checked by blueprints/core/archives.py
+# while really inflating, whatever the zip's headers say; one limit for every user and form.
+ARCHIVE_LIMITS = {
+    # Parts in one file: Word writes ~20, a workbook ~15 plus a few per sheet.
+    "ARCHIVE_MAX_ENTRIES": 300,
+    # All parts together, inflated (a 5,000-row directory sheet is ~4 MB of XML).
+    "ARCHIVE_MAX_UNPACKED": 30 * 1024 * 1024,
+    # One part, inflated.
+    "ARCHIVE_MAX_ENTRY": 20 * 1024 * 1024,
+    # A part over 100 KB compressed more than this many times is taken for a zip bomb.
+    "ARCHIVE_MAX_RATIO": 100,
+}
+
+
 def load(instance_path):
     """Return the settings dict for an app whose instance folder is ``instance_path``."""
     https = _env_bool("OPORA_HTTPS", False)
@@ -60,6 +74,8 @@ def load(instance_path):
         "MAX_CONTENT_LENGTH": _env_int("OPORA_MAX_BODY_MB", 10) * 1024 * 1024,
         # Largest uploaded file (imports, templates), checked before parsing.
         "MAX_UPLOAD_BYTES": _env_int("OPORA_MAX_UPLOAD_MB", 5) * 1024 * 1024,
+        # Limits on what an uploaded .docx/.xlsx may inflate to (see ARCHIVE_LIMITS above).
+        **ARCHIVE_LIMITS,
         # Multipart limits above the largest legitimate form (long programme tables).
         "MAX_FORM_PARTS": 5000,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
@@ -78,10 +94,18 @@ def load(instance_path):
         "SESSION_COOKIE_SECURE": https,
         "SESSION_COOKIE_NAME": "__Host-opora" if https else "opora",
         "OPORA_HTTPS": https,
+        # Typing kept after an expired session: at most this many stashes per user (oldest go)…
+        "OPORA_STASH_MAX_PER_USER": _env_int("OPORA_STASH_MAX_PER_USER", 20),
+        # …and this many megabytes per user in all; one larger post is not kept at all.
+        "OPORA_STASH_MAX_MB": _env_int("OPORA_STASH_MAX_MB", 2),
         # Rows per page in lists.
         "PER_PAGE": 50,
-        # The centre's website: «Главная» on the public pages links there.
-        "SITE_URL": os.environ.get("OPORA_SITE_URL", ""),
+        # This app's public address (scheme and host, no path): every absolute link (feed,
+        # register CSV, links inside documents) starts with it, never with the request's Host.
+        "SITE_URL": os.environ.get("OPORA_SITE_URL") or "http://{}:{}".format(
+            os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")),
+        # The centre's own website: «Главная» on the public pages links there (else to /docs).
+        "HOME_URL": os.environ.get("OPORA_HOME_URL", ""),
         # Name shown in the header and on the public pages.
         "SITE_NAME": os.environ.get("OPORA_SITE_NAME", "МБУ «Центр развития образования»"),
     }

@@ -12,17 +12,17 @@ from .programme import (DIRECTIONS, PROGRAMME_STATUSES, Indicator, Programme, Pr
 from .roadmap import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
                       Roadmap, RoadmapActivity, RoadmapSection)
 from .organization import KINDS, Organization
-from .user import ROLES, User
+from .user import ROLES, LoginFailure, User
 
 # Foreign-key dependency order.
-ALL_MODELS = [Organization, User, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
+ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
-           "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "db", "init_app", "make_db", "now",
+           "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
            "MEMBER_ROLES", "AgendaItem", "Body", "BodyMember", "Decision", "Meeting",
            "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
            "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor",

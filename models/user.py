@@ -27,8 +27,6 @@ class User(UserMixin, BaseModel):
     is_active = BooleanField(default=True)
     # Bumped on logout, password change, role change and deactivation: older cookies stop working.
     session_epoch = IntegerField(default=0)
-    failed_login_count = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
 
@@ -38,6 +36,19 @@ class User(UserMixin, BaseModel):
     def get_id(self):
         # The epoch travels in the session: a cookie from before a bump no longer matches.
         return f"{self.id}:{self.session_epoch}"
+
+    @classmethod
+    def for_session(cls, session_id):
+        """The active user a session id "<id>:<epoch>" names, or None: an old epoch means the
+        session was ended (logout, password change…). The login and the stash share this rule."""
+        try:
+            user_id, epoch = (int(p) for p in session_id.split(":"))
+        except (ValueError, AttributeError):
+            return None
+        user = cls.get_or_none(cls.id == user_id)
+        if user is None or not user.is_active or user.session_epoch != epoch:
+            return None
+        return user
 
     def set_password(self, password):
         # Tests choose a cheap method through config; production keeps Werkzeug's scrypt.
@@ -54,3 +65,19 @@ class User(UserMixin, BaseModel):
     @property
     def is_staff(self):
         return self.role in {"admin", "centre", "department"}
+
+
+class LoginFailure(BaseModel):
+    """Failed sign-ins per login typed, whether or not such an account exists: an unknown
+    login is counted and locked exactly like a real one, so the lock reveals nothing."""
+    login = CharField(max_length=50, unique=True)
+    failures = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    updated_at = DateTimeField(default=now, index=True)
+
+    @classmethod
+    def locks(cls, logins):
+        """{login: locked_until} for the logins among `logins` locked now (the users page)."""
+        moment = now()
+        return {row.login: row.locked_until for row in cls.select().where(
+            cls.login.in_(list(logins)), cls.locked_until > moment)}

@@ -164,3 +164,15 @@ def csrf_from(html):
 
 
 HX = {"HX-Request": "true"}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz figures, when tests/test_fuzz.py ran: examples, forms, server errors."""
+    import sys
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz and fuzz.STATS["forms"]:
+        stats = fuzz.STATS
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(stats["statuses"].items()))
+        terminalreporter.write_line(
+            f"fuzz: {stats['examples']} examples over {stats['forms']} forms, "
+            f"{stats['server_errors']} × 5xx ({statuses}) in {stats['seconds']:.0f} s")

@@ -2,7 +2,7 @@
 from datetime import timedelta
 from urllib.parse import unquote
 
-from models import AuditLog, User, db, now
+from models import AuditLog, LoginFailure, User, db, now
 
 from .conftest import PASSWORD, another_worker, build_app, login
 
@@ -139,7 +139,8 @@ def test_repeated_failures_lock_the_account(app, http, make_user):
     assert http.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 429
     # …and works once the lock has passed.
     with db.connection_context():
-        User.update(locked_until=now() - timedelta(minutes=1)).where(User.id == user.id).execute()
+        LoginFailure.update(locked_until=now() - timedelta(minutes=1)).where(
+            LoginFailure.login == user.login).execute()
     assert http.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 303
 
 

@@ -1,5 +1,5 @@
 """Migrations: an old database is upgraded with its data intact; the result matches the models."""
-from models import ALL_MODELS, Organization, User, db
+from models import ALL_MODELS, LoginFailure, Organization, User, db
 from models.migrations import applied, available, upgrade
 
 from .conftest import PASSWORD, TEST_DATABASE_URL, build_app, empty_database, login
@@ -45,9 +45,27 @@ def test_upgrade_from_the_login_throttle_release_keeps_the_data(tmp_path):
             (template.password_hash, org_id, True))
         assert upgrade(db) == available()[1:]
         user = User.get(User.login == "veteran")
-        assert user.failed_login_count == 0 and user.locked_until is None
+        assert not LoginFailure.select().where(LoginFailure.login == "veteran").exists()
         assert user.organization.short_name == "МБОУ «Старая»" and user.organization.is_leader
     login(app.test_client(), user)
+
+
+def test_a_lock_survives_the_move_to_login_failures(tmp_path):
+    """0010 moved the failure counter and lock from `user` to `login_failure`."""
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'old.db'}"
+    build_app(tmp_path / "new", DATABASE_URL=url)
+    with db.connection_context():
+        empty_database()
+        before = [name for name in available() if name < "0010"][-1]
+        upgrade(db, target=before)
+        db.execute_sql(
+            'INSERT INTO "user" (login, password_hash, full_name, position, role, is_active,'
+            " session_epoch, created_at, failed_login_count, locked_until) VALUES ('locked', 'x',"
+            " 'Л', '', 'admin', %s, 0, '2024-01-01 10:00:00', 2, '2999-01-01 10:00:00')"
+            .replace("%s", db.param), (True,))
+        upgrade(db)
+        moved = LoginFailure.get(LoginFailure.login == "locked")
+        assert moved.failures == 2 and moved.locked_until.year == 2999
 
 
 def test_cli_upgrade_is_idempotent(app):

@@ -6,6 +6,7 @@ from models import KINDS, ROLES, Organization, User
 from models.user import ROLE_ORG_KIND
 
 from ..core.forms import BaseForm, choices, strip
+from ..core.urls import local_path
 
 PASSWORD_MIN = 8
 REQUIRED = "Заполните это поле."
@@ -23,7 +24,8 @@ class LoginForm(BaseForm):
     login = StringField("Логин", filters=[strip],
                         validators=[DataRequired(REQUIRED), Length(max=50)])
     password = PasswordField("Пароль", validators=[DataRequired(REQUIRED), Length(max=128)])
-    next = HiddenField()
+    # A bad address is dropped here, not reported: the user could not correct a hidden field.
+    next = HiddenField(filters=[lambda value: local_path(value, "")])
 
 
 class PasswordChangeForm(BaseForm):

@@ -2,13 +2,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from models import ROLES, AuditLog, User
+from models import ROLES, AuditLog, LoginFailure, User
 
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
+from ..core.urls import local_path
 from . import services
 from .access import ALL_USERS, ANONYMOUS, access, get_visible_or_404
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
@@ -18,9 +19,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target):
     """Only a local path: never an open redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.index")
+    return local_path(target, url_for("core.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,8 +91,9 @@ def users():
         query = query.where(User.role == role)
     page = paginate(query, request.args.get("page", 1, type=int),
                     current_app.config["PER_PAGE"])
+    locks = LoginFailure.locks(user.login for user in page.items)
     return render_page_or_fragment("auth/users.html", "auth/_users_table.html",
-                                   page=page, q=text, role=role, roles=ROLES)
+                                   page=page, q=text, role=role, roles=ROLES, locks=locks)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

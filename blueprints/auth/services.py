@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from models import User, db, now
+from models import LoginFailure, User, db, now
 
 # Checked when the login is unknown, so a wrong login costs as much time as a wrong password.
 _DUMMY_HASH = None
@@ -18,36 +18,46 @@ class LoginLocked(Exception):
 def authenticate(login, password, max_failures, lock_minutes):
     """Return the user for correct credentials, None otherwise; raise LoginLocked while locked.
 
-    The failure counter lives in the database, so the limit holds across all workers.
+    Failures are counted per typed login, known or not, in the database (so the limit holds
+    across all workers), and an unknown login costs a password check too: the answers and
+    the lock are the same whether the account exists or not.
     """
     global _DUMMY_HASH
+    moment = now()
+    record = LoginFailure.get_or_none(LoginFailure.login == login)
+    if record and record.locked_until and record.locked_until > moment:
+        raise LoginLocked(_minutes_left(record.locked_until, moment))
     user = User.get_or_none(User.login == login)
     if user is None:
         if _DUMMY_HASH is None:
             _DUMMY_HASH = User(password_hash="")
             _DUMMY_HASH.set_password("timing-equaliser")
         _DUMMY_HASH.check_password(password)
-        return None
-    moment = now()
-    if user.locked_until and user.locked_until > moment:
-        raise LoginLocked(_minutes_left(user.locked_until, moment))
-    if user.is_active and user.check_password(password):
-        User.update(failed_login_count=0, locked_until=None, last_login_at=moment).where(
-            User.id == user.id).execute()
+    elif user.is_active and user.check_password(password):
+        with db.atomic():
+            LoginFailure.delete().where(LoginFailure.login == login).execute()
+            User.update(last_login_at=moment).where(User.id == user.id).execute()
         return User.get_by_id(user.id)
-    with db.atomic():
-        User.update(failed_login_count=User.failed_login_count + 1).where(
-            User.id == user.id).execute()
-        failures = User.select(User.failed_login_count).where(
-            User.id == user.id).scalar()
-        locked = failures >= max_failures
-        if locked:
-            User.update(failed_login_count=0,
-                        locked_until=moment + timedelta(minutes=lock_minutes)).where(
-                User.id == user.id).execute()
-    if locked:  # raised after the commit, so the lock is kept
-        raise LoginLocked(lock_minutes)
+    if _count_failure(login, moment, max_failures, lock_minutes):
+        raise LoginLocked(lock_minutes)  # raised after the commit, so the lock is kept
     return None
+
+
+def _count_failure(login, moment, max_failures, lock_minutes):
+    """Add a failure for `login`; lock it at the limit. True when this failure locked it."""
+    with db.atomic():
+        # Counters nobody has touched for a day are dropped, so made-up logins do not pile up.
+        LoginFailure.delete().where(LoginFailure.updated_at < moment - timedelta(days=1)).execute()
+        LoginFailure.insert(login=login, failures=0, updated_at=moment).on_conflict_ignore().execute()
+        LoginFailure.update(failures=LoginFailure.failures + 1, updated_at=moment).where(
+            LoginFailure.login == login).execute()
+        failures = LoginFailure.select(LoginFailure.failures).where(
+            LoginFailure.login == login).scalar()
+        if failures < max_failures:
+            return False
+        LoginFailure.update(failures=0, locked_until=moment + timedelta(minutes=lock_minutes)).where(
+            LoginFailure.login == login).execute()
+    return True
 
 
 def _minutes_left(until, moment):
@@ -63,8 +73,9 @@ def change_password(user, new_password):
     """Set a new password and end every session of the account (the caller signs in again)."""
     with db.atomic():
         user.set_password(new_password)
-        User.update(password_hash=user.password_hash, session_epoch=User.session_epoch + 1,
-                    failed_login_count=0, locked_until=None).where(User.id == user.id).execute()
+        User.update(password_hash=user.password_hash,
+                    session_epoch=User.session_epoch + 1).where(User.id == user.id).execute()
+        LoginFailure.delete().where(LoginFailure.login == user.login).execute()  # unlocked
     return User.get_by_id(user.id)
 
 

@@ -3,7 +3,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms import FieldList, FormField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -12,11 +12,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 _CONTROL_LINE = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 # PostgreSQL `integer`; SQLite would take more, so validation stops it for both.
 INT_MAX = 2**31 - 1
+TOO_BIG = "Слишком большое число."
 
 
 class BaseForm(FlaskForm):
     class Meta:
         locales = ("ru",)
+
+    def process(self, *args, **kwargs):
+        """Read the input, then refuse integers no database column holds (see `bound_integers`)."""
+        super().process(*args, **kwargs)
+        bound_integers(self)
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -26,13 +32,26 @@ class BaseForm(FlaskForm):
                 if pattern.search(field.data):
                     field.errors = [*field.errors, "Поле содержит недопустимые управляющие символы."]
                     ok = False
-            if isinstance(field, IntegerField) and field.data is not None:
-                if not -INT_MAX <= field.data <= INT_MAX and not field.errors:
-                    field.errors = [*field.errors, "Слишком большое число."]
-                    ok = False
         if not ok:
             self._errors = None  # recompute form.errors with the messages added here
         return ok
+
+
+def _too_big(value):
+    return isinstance(value, int) and not isinstance(value, bool) and not -INT_MAX <= value <= INT_MAX
+
+
+def bound_integers(form):
+    """Every int a field read (IntegerField, SelectField(coerce=int), SelectMultipleField of ids,
+    in FieldList rows too) fits a database integer, or the field has no value and an error.
+
+    Done when the input is read, before any validator: an inline `validate_<field>` that looks
+    the id up must never get 10**30 (OverflowError on SQLite, out of range on PostgreSQL)."""
+    for field in leaf_fields(form):
+        data = field.data
+        if _too_big(data) or (isinstance(data, list) and any(_too_big(item) for item in data)):
+            field.data = [] if isinstance(data, list) else None
+            field.process_errors = [*field.process_errors, TOO_BIG]
 
 
 def leaf_fields(form):

@@ -23,5 +23,7 @@ def init_app(app):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         h.add("Vary", "HX-Request")
         if request.endpoint != "static" and current_user.is_authenticated:
-            h.setdefault("Cache-Control", "private, no-store")
+            # Set, not defaulted: send_file's own «no-cache» would still let a shared proxy or
+            # the browser's disk keep a private download.
+            h["Cache-Control"] = "private, no-store"
         return response

@@ -2,6 +2,10 @@
 from dataclasses import dataclass
 from math import ceil
 
+from flask import request
+
+from .forms import INT_MAX
+
 
 @dataclass
 class Page:
@@ -36,3 +40,13 @@ def paginate(query, number, per_page):
     pages = max(1, ceil(total / per_page))
     number = min(max(1, number or 1), pages)
     return Page(list(query.paginate(number, per_page)), number, per_page, total)
+
+
+def int_arg(name, default=None):
+    """A query-string id or number (`?body=`, `?org=`) as a positive int a database column holds,
+    or `default`: `abc`, `-1`, `0` and 10**30 are ignored like a missing filter, never a 500."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()):
+        return default
+    number = int(value)
+    return number if 0 < number <= INT_MAX else default

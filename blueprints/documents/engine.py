@@ -18,28 +18,16 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from ..core.filters import FILTERS
+from ..core.text import normalise
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HEADER_FOOTER = ("/header", "/footer")
-# Characters XML 1.0 forbids, plus BEL and FF, which docxtpl would turn into breaks.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_REPEAT = 100_000  # longest string or list a template may build with `*`
 
 
 class RenderError(Exception):
     """A document could not be generated; the message is for the user (Russian)."""
-
-
-def normalise(value):
-    """CRLF → LF and XML-forbidden characters removed, in every string of a context."""
-    if isinstance(value, str):
-        return _FORBIDDEN.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    if isinstance(value, dict):
-        return {k: normalise(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [normalise(v) for v in value]
-    return value
 
 
 def roman(number):

@@ -12,7 +12,7 @@ from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
-from ..core.pagination import paginate
+from ..core.pagination import int_arg, paginate
 from ..documents import registry
 from ..documents.engine import RenderError
 from . import services
@@ -203,7 +203,7 @@ def delete_member(member_id):
 def index():
     visible = Body.visible_to(current_user).order_by(Body.name)
     query = Meeting.visible_to(current_user)
-    body_id = request.args.get("body", type=int)
+    body_id = int_arg("body")
     if body_id:
         query = query.where(Meeting.body == body_id)
     query = query.order_by(Meeting.meeting_date.desc(), Meeting.id.desc())

@@ -18,6 +18,7 @@ from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
 from ..core.stash import keeps_typing, restore_form
+from ..core.urls import back_path
 from ..documents import registry
 from ..documents.engine import RenderError
 from ..documents.storage import storage
@@ -60,6 +61,14 @@ def _editable_or_404(programme_id):
         fail(403, f"Программа {programme.status_label.lower()}: изменять её нельзя, "
                   "пока центр не вернёт её на доработку.")
     return programme
+
+
+def _may_keep_typing(user, programme_id, **_):
+    """The stash keeps typing only for the user's own school's programme still being edited:
+    the rule of `_editable_or_404`, for a user whose session may have expired."""
+    programme = Programme.select(Programme.id, Programme.status).where(
+        (Programme.id == programme_id) & (Programme.school == user.organization_id)).first()
+    return programme is not None and programme.is_editable
 
 
 # --- lists and creation ---------------------------------------------------------------------
@@ -112,7 +121,7 @@ def _filled(programme):
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>", methods=["GET", "POST"])
 @access("school")
-@keeps_typing
+@keeps_typing(_may_keep_typing)
 def section(programme_id, key):
     section = _section_or_404(key)
     if request.method == "GET":
@@ -124,7 +133,8 @@ def section(programme_id, key):
         row = programme.sections.where(services.ProgrammeSection.key == key).get()
         restored = restore_form()
         if restored is not None:
-            restored["version"] = str(row.version)  # typed on top of what is stored now
+            # The stash keeps the version the text was typed against: saving it over a newer
+            # one is a conflict, like any other save.
             form = reads.section_form(programme, section, stored, formdata=restored)
         else:
             form = reads.section_form(programme, section, stored, version=str(row.version),
@@ -205,7 +215,7 @@ def _conflict(programme, section, form, stored):
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>/autosave", methods=["POST"])
 @access("school")
-@keeps_typing
+@keeps_typing(_may_keep_typing)
 def autosave(programme_id, key):
     """htmx after a pause in typing: save the section, answer «Сохранено в 14:32»."""
     section = _section_or_404(key)
@@ -346,8 +356,8 @@ def answer(comment_id):
     services.answer_comment(comment, form.answer.data or "", current_user.id)
     audit("programme_comment_answered", programme, details=comment.text[:200])
     flash("Замечание отмечено как учтённое.", "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for("programmes.show", programme_id=programme.id), code=303)
+    return redirect(back_path(request.referrer, url_for("programmes.show",
+                                                        programme_id=programme.id)), code=303)
 
 
 @bp.route("/<int:programme_id>/compare")

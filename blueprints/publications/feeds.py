@@ -7,7 +7,8 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ..core.filters import date_num
-from ..documents.engine import normalise
+from ..core.sheets import csv_cell
+from ..core.text import normalise
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CSV_COLUMNS = ("номер", "дата", "вид", "заголовок", "организация", "статус", "ссылка")
@@ -68,12 +69,6 @@ def atom(documents, *, title, author, feed_url, site_url, permalink, download_ur
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _cell(value):
-    """A text cell Excel will not run: a leading = + - @ (formula injection) gets an apostrophe."""
-    value = normalise(str(value or ""))
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def register_csv(documents, *, permalink, kind_of):
     """The open-data register: UTF-8 with a BOM (so Excel reads Cyrillic), «;»-separated."""
     out = io.StringIO()
@@ -81,7 +76,7 @@ def register_csv(documents, *, permalink, kind_of):
     writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_COLUMNS)
     for document in documents:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             document.number, date_num(document.registered_on), kind_of(document), document.title,
             document.organization.full_name if document.organization else "",
             document.status_label, permalink(document))])

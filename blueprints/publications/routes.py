@@ -19,6 +19,7 @@ from ..core.errors import fail
 from ..core.forms import choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
+from ..core.urls import external_url
 from ..documents import listing, pdf
 from . import feeds
 from .forms import PublicFilterForm
@@ -59,7 +60,7 @@ def _get(year, slug):
 
 
 def _permalink(document):
-    return url_for("publications.show", year=document.year, slug=document.slug, _external=True)
+    return external_url("publications.show", year=document.year, slug=document.slug)
 
 
 def _kind(document):
@@ -116,10 +117,9 @@ def feed():
     data = feeds.atom(
         documents, title=f"{current_app.config['SITE_NAME']}: документы",
         author=current_app.config["SITE_NAME"],
-        feed_url=url_for("publications.feed", _external=True),
-        site_url=url_for("publications.index", _external=True), permalink=_permalink,
-        download_url=lambda d: url_for("publications.download", year=d.year, slug=d.slug,
-                                       _external=True),
+        feed_url=external_url("publications.feed"),
+        site_url=external_url("publications.index"), permalink=_permalink,
+        download_url=lambda d: external_url("publications.download", year=d.year, slug=d.slug),
         kind_of=_kind)
     return Response(data, mimetype="application/atom+xml")
 

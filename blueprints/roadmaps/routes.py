@@ -11,8 +11,7 @@ from peewee import JOIN
 from werkzeug.exceptions import NotFound
 
 from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
-                    GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
-                    User)
+                    Organization, Roadmap, RoadmapActivity, RoadmapSection, User)
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
@@ -20,9 +19,11 @@ from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
+from ..core.pagination import int_arg
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.stash import keeps_typing, restore_form
 from ..core.uploads import read_upload
+from ..core.urls import site_url
 from ..documents import registry
 from ..documents.engine import RenderError
 from ..documents.storage import storage
@@ -53,13 +54,22 @@ def _activity_or_404(activity_id):
     return activity
 
 
-def _responsible_for(activity):
+def _responsible_for(activity, user=None):
     """Staff edit every activity; a school only those naming it among the responsible."""
-    if current_user.role in STAFF:
+    user = current_user if user is None else user
+    if user.role in STAFF:
         return True
     return ActivityOrganization.select().where(
         (ActivityOrganization.activity == activity.id)
-        & (ActivityOrganization.organization == current_user.organization_id)).exists()
+        & (ActivityOrganization.organization == user.organization_id)).exists()
+
+
+def _may_keep_typing(user, activity_id):
+    """The stash keeps typing only for an activity this user may report on: the rule of
+    `_reporter_or_403`, for a user whose session may have expired."""
+    activity = RoadmapActivity.get_or_none(RoadmapActivity.id == activity_id)
+    return (activity is not None and Roadmap.visible_to(user).where(
+        Roadmap.id == activity.roadmap_id).exists() and _responsible_for(activity, user))
 
 
 def _reporter_or_403(activity_id):
@@ -167,11 +177,13 @@ def _reportable(orgs):
 def _filters():
     args = request.args
     month = args.get("month", "")
-    if month and not (len(month) == 7 and month[:4].isdigit() and month[4] == "-"
-                      and month[5:].isdigit() and 1 <= int(month[5:]) <= 12):
+    # ASCII digits only (int("²") fails) and a year whose next month is a date: 0000 and 9999 are not.
+    if month and not (len(month) == 7 and month.isascii() and month[:4].isdigit() and month[4] == "-"
+                      and month[5:].isdigit() and 1 <= int(month[5:]) <= 12
+                      and 1 <= int(month[:4]) < 9999):
         month = ""
     return {"status": args.get("status", "") if args.get("status") in ACTIVITY_STATUSES else "",
-            "org": args.get("org", type=int) or 0, "month": month,
+            "org": int_arg("org", 0), "month": month,
             "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1"}
 
 
@@ -196,7 +208,7 @@ def _table(roadmap, filters):
     for link in (ActivityOrganization.select(ActivityOrganization, Organization)
                  .join(Organization).where(ActivityOrganization.activity.in_(ids))):
         orgs[link.activity_id].append(link.organization)
-    evidence = evidence_by_activity(ids)
+    evidence = evidence_by_activity(ids, current_user)
     mine = current_user.organization_id
     by_section = defaultdict(list)
     for activity in activities:
@@ -277,7 +289,7 @@ def _edit_form(activity, formdata=None):
 def _row(activity, status=200):
     orgs = {activity.id: [link.organization for link in activity.organizations.join(Organization)]}
     return render_template("roadmaps/_row.html", activity=activity, orgs=orgs,
-                           evidence={activity.id: list(activity.evidence)},
+                           evidence=evidence_by_activity([activity.id], current_user),
                            classes=STATUS_CLASSES, today=date.today(),
                            is_staff=current_user.role in STAFF, links=_links(),
                            reportable=_reportable(orgs)), status
@@ -291,7 +303,7 @@ def row(activity_id):
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @access(*ALL_USERS)
-@keeps_typing
+@keeps_typing(_may_keep_typing)
 def edit_activity(activity_id):
     activity = _reporter_or_403(activity_id)
     posted = request.form if request.method == "POST" else restore_form()
@@ -327,7 +339,7 @@ def _edit_response(activity, form, status):
 def _activity_context(activity, form=None):
     return {"activity": activity, "roadmap": activity.roadmap,
             "form": form or _edit_form(activity), "evidence_form": EvidenceForm(),
-            "evidence": list(activity.evidence.order_by(ActivityEvidence.id)),
+            "evidence": evidence_by_activity([activity.id], current_user)[activity.id],
             "history": activity.changes.select(ActivityChange, User).join(
                 User, JOIN.LEFT_OUTER).order_by(ActivityChange.id.desc()).limit(100),
             "orgs": [link.organization for link in activity.organizations.join(Organization)],
@@ -351,17 +363,16 @@ def add_evidence(activity_id):
     if form.validate():
         document = upload = None
         if form.kind.data == "document":
-            document = GeneratedDocument.get_or_none(
-                (GeneratedDocument.id == form.document.data)
-                & GeneratedDocument.status.in_(("registered", "published")))
+            # Only a document the user may see: another's answers as a missing one.
+            document = services.pickable_document(current_user, form.document.data)
             if document is None:
                 form.document.errors.append("Такого зарегистрированного документа нет.")
         elif form.kind.data == "file":
-            upload = read_upload(form.file)
+            upload = read_upload(form.file, check_office=True)
         if not form.errors:
             services.add_evidence(activity, current_user.id, document=document,
                                   url=form.url.data or "", title=form.title.data or "",
-                                  upload=upload)
+                                  upload=upload, organization=current_user.organization_id)
             audit("roadmap_evidence_added", activity, details=form.title.data or form.kind.data)
             flash("Подтверждение добавлено.", "success")
             return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
@@ -377,6 +388,9 @@ def delete_evidence(evidence_id):
     if evidence is None:
         raise NotFound()
     activity = _reporter_or_403(evidence.activity_id)
+    if current_user.role == "school" and evidence.organization_id != current_user.organization_id:
+        fail(403, "Удалить подтверждение может только добавившая его организация "
+                  "или методический центр.")
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     services.remove_evidence(evidence, current_user.id)
@@ -388,10 +402,9 @@ def delete_evidence(evidence_id):
 @bp.route("/evidence/<int:evidence_id>/file")
 @access(*ALL_USERS)
 def evidence_file(evidence_id):
-    evidence = ActivityEvidence.get_or_none((ActivityEvidence.id == evidence_id)
-                                            & (ActivityEvidence.kind == "file"))
-    if evidence is None:
-        raise NotFound()
+    """Its organisation and staff download a file; another school gets 404 (files_visible_to)."""
+    evidence = get_visible_or_404(ActivityEvidence.files_visible_to(current_user),
+                                  ActivityEvidence, evidence_id)
     _activity_or_404(evidence.activity_id)
     # Always a download, never shown inline: an uploaded file is not trusted content.
     return send_bytes(storage().get(evidence.file_sha256), evidence.title or "файл",
@@ -403,7 +416,8 @@ def evidence_file(evidence_id):
 def documents():
     """htmx: register documents matching the typed number or title, to pick as evidence."""
     return render_template("roadmaps/_documents.html",
-                           documents=services.registered_documents(request.args.get("q", "")))
+                           documents=services.registered_documents(current_user,
+                                                                   request.args.get("q", "")))
 
 
 # --- structure (centre and department) -----------------------------------------------------
@@ -575,7 +589,7 @@ def _report_date():
 
 def _document(roadmap, kind):
     """roadmap.docx / report.docx and their .xlsx twins, from one plain description."""
-    data = roadmap_data(roadmap, current_app.config.get("SITE_URL", ""))
+    data = roadmap_data(roadmap, current_user, site_url())
     on_date = _report_date()
     report = kind.startswith("report")
     context = report_context(data, on_date) if report else roadmap_context(data)

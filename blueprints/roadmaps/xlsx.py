@@ -13,9 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..documents.engine import normalise
-
-MAX_CELL = 32_767  # Excel's limit for the text of one cell
+from ..core.sheets import put_text
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -44,16 +42,9 @@ REPORT_COLUMNS = (
 )
 
 
-def text(value):
-    """A value as cell text: XML-forbidden characters dropped, CRLF → LF, within Excel's limit."""
-    return normalise("" if value is None else str(value))[:MAX_CELL]
-
-
 def put(sheet, row, column, value, font=None, alignment=WRAP, border=None, fill=None):
     """Write `value` as a string cell (data type "s"): «=1+2» stays text, never a formula."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = text(value)
-    cell.data_type = "s"  # openpyxl would store a text starting with «=» as a formula
+    cell = put_text(sheet.cell(row=row, column=column), value)
     cell.font = font or Font(name=FONT, size=11)
     cell.alignment = alignment
     if border is not None:
