@@ -130,6 +130,10 @@ class ActivityEvidence(BaseModel):
             query = query.where(cls.organization == user.organization_id)
         return query
 
+    def removable_by(self, user):
+        """Staff remove any evidence; a school only what its own organisation added."""
+        return user.role != "school" or self.organization_id == user.organization_id
+
 
 class ActivityChange(BaseModel):
     """One change of an activity: who, when, which field, from what to what."""

@@ -354,3 +354,27 @@ def test_the_list_counts_done_and_overdue_activities(roadmap):
     page = centre.get("/roadmaps/").get_data(as_text=True)
     assert f"1 из {len(items)}" in page
     assert re.search(rf'<td class="text-danger fw-semibold">{overdue}</td>', page)
+
+
+def test_a_school_removes_only_the_evidence_its_organisation_added(app, login_as, make_user):
+    """Two schools responsible for one activity: one may not remove what the other added (the
+    page offers «убрать» only where it would work); the centre may."""
+    from models import ActivityEvidence
+    evidence = create_evidence(app, make_user("school").organization_id)
+    with db.connection_context():
+        activity = evidence.activity
+    own_school = login_as("school")
+    with db.connection_context():
+        from models import ActivityOrganization
+        ActivityOrganization.create(activity=activity, organization=own_school.user.organization_id)
+    page = own_school.get(f"/roadmaps/activities/{activity.id}").get_data(as_text=True)
+    assert f"/roadmaps/evidence/{evidence.id}/delete" not in page
+    refused = own_school.post(f"/roadmaps/evidence/{evidence.id}/delete")
+    assert refused.status_code == 403
+    assert "добавившая его организация" in refused.get_data(as_text=True)
+    with db.connection_context():
+        assert ActivityEvidence.get_or_none(ActivityEvidence.id == evidence.id) is not None
+    centre = login_as("centre")
+    assert centre.post(f"/roadmaps/evidence/{evidence.id}/delete").status_code == 303
+    with db.connection_context():
+        assert ActivityEvidence.get_or_none(ActivityEvidence.id == evidence.id) is None

@@ -388,7 +388,7 @@ def delete_evidence(evidence_id):
     if evidence is None:
         raise NotFound()
     activity = _reporter_or_403(evidence.activity_id)
-    if current_user.role == "school" and evidence.organization_id != current_user.organization_id:
+    if not evidence.removable_by(current_user):
         fail(403, "Удалить подтверждение может только добавившая его организация "
                   "или методический центр.")
     if not ConfirmForm().validate_on_submit():
