@@ -27,7 +27,6 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 EXTERNAL_IMAGE = ('<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
                   'officeDocument/2006/relationships/image" Target="http://127.0.0.1:8999/'
                   'probe.png" TargetMode="External"/>')
-TIMINGS = {}
 
 
 # --- building templates from the real order template -------------------------------------
@@ -232,35 +231,20 @@ def upload(client, data, note="", filename="template.docx"):
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_hostile_template_is_refused_quickly_with_nothing_stored(app, login_as, name):
+def test_hostile_template_is_refused_with_nothing_stored(app, login_as, name):
     build, reason = CORPUS[name]
     data = build()
     client = login_as("centre")
-    client.get("/doctypes/order")  # warm the app up: the clock is for the gate
     before_db, before_files = db_fingerprint(), _stored_files(app)
-    started = time.perf_counter()
     response = upload(client, data, note=name)
-    elapsed = time.perf_counter() - started
-    TIMINGS[name] = elapsed
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422, page[:500]
     assert reason in page, f"{name}: expected «{reason}»"
     assert 'id="file-error"' in page  # the reason sits next to the file field
-    assert elapsed < 1.0, f"{name} took {elapsed:.2f} s"
     assert db_fingerprint() == before_db and _stored_files(app) == before_files
     with db.connection_context():
         assert TemplateVersion.select().count() == 0
         assert AuditLog.select().where(AuditLog.action == "template_rejected").count() == 1
-
-
-def test_corpus_timings_are_reported():
-    """Prints the rejection times (run with -s); they are also asserted one by one above."""
-    if TIMINGS:
-        slowest = max(TIMINGS, key=TIMINGS.get)
-        print("\nrejection times, s: " + ", ".join(f"{n} {t:.2f}" for n, t in
-                                                  sorted(TIMINGS.items())))
-        print(f"slowest: {slowest} {TIMINGS[slowest]:.2f} s")
-        assert TIMINGS[slowest] < 1.0
 
 
 def test_corpus_is_large_enough():
