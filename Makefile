@@ -25,11 +25,15 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/activat
 setup: $(VENV)/.installed
 	$(BIN)/flask --app app setup
 
+# Web server, job worker and PDF converter together (Procfile, run by honcho); Ctrl-C stops all.
+# Every process gets the web server's address for absolute links (honcho gives each its own PORT).
 run: setup
-	$(BIN)/gunicorn --workers $(WORKERS) --timeout 90 --bind $(HOST):$(PORT) --access-logfile - app:app
+	PATH="$(CURDIR)/$(BIN):$$PATH" WORKERS=$(WORKERS) \
+	  OPORA_SITE_URL="$${OPORA_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/honcho start -f Procfile
 
+# One process: jobs run in a thread of the dev server unless OPORA_QUEUE_URL says otherwise.
 dev: setup
-	$(BIN)/flask --app app run --debug --host $(HOST) --port $(PORT)
+	OPORA_QUEUE_URL=$${OPORA_QUEUE_URL:-memory://} $(BIN)/flask --app app run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

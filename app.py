@@ -10,6 +10,7 @@ from blueprints import register_blueprints
 from blueprints.auth.access import init_access
 from blueprints.core import init_core
 from blueprints.core.cli import register_cli
+from blueprints.jobs import queue
 
 csrf = CSRFProtect()
 
@@ -27,6 +28,7 @@ def create_app(test_config=None):
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     models.init_app(app)
+    queue.init_app(app)  # huey: SQLite file, Redis or in-process (QUEUE_URL)
     csrf.init_app(app)
     init_core(app)
     init_access(app)

@@ -64,6 +64,15 @@ def load(instance_path):
         "SECRET_KEY": _secret_key(instance_path),
         # Where generated documents and uploads are kept (content-addressed).
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", str(Path(instance_path, "storage"))),
+        # Background jobs (huey): empty = a SQLite queue file in instance/ (one host);
+        # redis://host:6379/0 for several app servers; memory:// = a thread in this process
+        # (tests, `make dev`).
+        "QUEUE_URL": os.environ.get("OPORA_QUEUE_URL", ""),
+        "QUEUE_FILE": os.environ.get("OPORA_QUEUE_FILE", str(Path(instance_path, "queue.db"))),
+        # Queue name (the key prefix in Redis): two instances on one Redis need different names.
+        "QUEUE_NAME": os.environ.get("OPORA_QUEUE_NAME", "opora"),
+        # Seconds a worker pauses after each item of a bulk job (0: none; tests slow a batch down).
+        "JOB_ITEM_PAUSE": float(os.environ.get("OPORA_JOB_ITEM_PAUSE") or 0),
         # Load demo organisations and accounts into a new database.
         "OPORA_DEMO": _env_bool("OPORA_DEMO", True),
         # A working day: after this a session ends and the user signs in again.
@@ -108,4 +117,10 @@ def load(instance_path):
         "HOME_URL": os.environ.get("OPORA_HOME_URL", ""),
         # Name shown in the header and on the public pages.
         "SITE_NAME": os.environ.get("OPORA_SITE_NAME", "МБУ «Центр развития образования»"),
+        # Warm PDF converter (`flask pdf-converter`): instance i listens on 127.0.0.1, port
+        # PDF_CONVERTER_PORT + i; one instance per core. 0 turns it off (every PDF converts cold).
+        "PDF_CONVERTER_PORT": _env_int("OPORA_PDF_PORT", 2103),
+        "PDF_CONVERTER_INSTANCES": _env_int("OPORA_PDF_INSTANCES", os.cpu_count() or 1),
+        # The Python that has LibreOffice's `uno` module (Debian: python3-uno).
+        "PDF_CONVERTER_PYTHON": os.environ.get("OPORA_PDF_PYTHON", "/usr/bin/python3"),
     }

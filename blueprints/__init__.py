@@ -1,11 +1,24 @@
-"""The explicit list of features (blueprints) the app is made of."""
+"""The explicit lists the app is made of: features (blueprints) and doctypes."""
+
+
+def all_doctypes():
+    """Every doctype (documents.doctype.Doctype), in menu order; each declared once in its
+    feature's documents.py."""
+    from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
+    from .orders.documents import ORDER
+    from .programmes.documents import APPROVAL, PROGRAMME
+    from .roadmaps.documents import REPORT, ROADMAP
+
+    return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT]
 
 
 def register_blueprints(app):
     from .auth.routes import bp as auth
     from .core.routes import bp as core
     from .doctypes.routes import bp as doctypes
+    from .documents import registry
     from .documents.routes import bp as documents
+    from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
@@ -13,6 +26,7 @@ def register_blueprints(app):
     from .publications.routes import bp as publications
     from .roadmaps.routes import bp as roadmaps
 
+    registry.install(all_doctypes())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps, documents,
-                      publications, doctypes):
+                      publications, doctypes, jobs):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ page 2. Jinja tags are typed whole, with spaces inside, `{%p %}`/`{%tr %}` alone
 their paragraph or row.
 """
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -73,12 +74,17 @@ def _page_numbers_from_page_two(section):
 
 
 def para(doc_or_cell, text="", align=None, bold=False, size=None, indent=None, space_after=0,
-         space_before=0, caps=False, italic=False):
-    """One paragraph; `indent=0` turns the 1.25 cm first-line indent off."""
+         space_before=0, caps=False, italic=False, keep_next=False, page_break_before=False):
+    """One paragraph; `indent=0` turns the 1.25 cm first-line indent off; `keep_next` keeps it
+    on the page of the next one (headings, the last lines before a signature)."""
     paragraph = doc_or_cell.add_paragraph()
     if align is not None:
         paragraph.alignment = align
     fmt = paragraph.paragraph_format
+    if keep_next:
+        fmt.keep_with_next = True
+    if page_break_before:
+        fmt.page_break_before = True
     if indent is not None:
         fmt.first_line_indent = Cm(indent)
     fmt.space_after, fmt.space_before = Pt(space_after), Pt(space_before)
@@ -118,16 +124,46 @@ def cell_text(cell, text, align=LEFT, bold=False, size=14):
     return paragraph
 
 
-def two_column_line(doc, left, right, widths=(Cm(9), Cm(7.5))):
-    """Date left, number right; signer position left, name at the right margin."""
+def two_column_line(doc, left, right, widths=(Cm(9), Cm(7.5)), keep_next=False):
+    """Date left, number right; signer position left, name at the right margin.
+    `keep_next`: a signature line stays on the page of what follows it."""
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cell, width in zip(table.rows[0].cells, widths):
         cell.width = width
-    cell_text(table.rows[0].cells[0], left)
-    cell_text(table.rows[0].cells[1], right, align=RIGHT)
+    cell_text(table.rows[0].cells[0], left).paragraph_format.keep_with_next = keep_next or None
+    cell_text(table.rows[0].cells[1], right, align=RIGHT).paragraph_format.keep_with_next = \
+        keep_next or None
+    keep_row_whole(table.rows[0])
     return table
+
+
+def signature_line(doc, left, right, keep_next=False, space_before=0):
+    """«Position … И.О. Фамилия»: the position at the margin, the name at the right margin on
+    the position's last line (a right tab stop, not a table: a paragraph keeps with the text
+    before and after it in Word and LibreOffice alike, a borderless table does not)."""
+    paragraph = para(doc, "", align=LEFT, indent=0, keep_next=keep_next,
+                     space_before=space_before)
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(left)
+    paragraph.add_run("\t")
+    paragraph.add_run(right)
+    return paragraph
+
+
+def keep_row_whole(row):
+    """The row is never split between pages (signature lines, short rows)."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def repeat_header(row):
+    """The table's heading row is repeated at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:tblHeader"))
 
 
 def grid_table(doc, header, body, widths, size=12):
@@ -135,7 +171,10 @@ def grid_table(doc, header, body, widths, size=12):
     table = doc.add_table(rows=0, cols=len(header))
     table.style = doc.styles["Table Grid"]
     for values, bold in ((header, True), *((row, False) for row in body)):
-        cells = table.add_row().cells
+        row = table.add_row()
+        if bold:
+            repeat_header(row)
+        cells = row.cells
         for cell, value, width in zip(cells, values, widths):
             cell.width = width
             cell_text(cell, value, align=CENTER if bold else LEFT, bold=bold, size=size)
@@ -150,6 +189,18 @@ def save(doc, name):
     (HERE / name).write_bytes(_stable(buffer.getvalue()))
 
 
+LANG = re.compile(rb"<w:lang\b[^>]*/>")
+THEME_LANG = re.compile(rb"<w:themeFontLang\b[^>]*/>")
+RU_LANG = b'<w:lang w:val="ru-RU" w:eastAsia="ru-RU" w:bidi="ru-RU"/>'
+
+
+def russian(xml):
+    """Every run and style in Russian (ru-RU): Word then proofreads the text as Russian.
+    python-docx's default styles say en-US; the defaults, styles and runs are all set here."""
+    xml = LANG.sub(RU_LANG, xml)
+    return THEME_LANG.sub(b'<w:themeFontLang w:val="ru-RU" w:eastAsia="ru-RU"/>', xml)
+
+
 def _stable(data):
     """Fixed zip timestamps and core properties, so a rebuild gives identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -157,6 +208,8 @@ def _stable(data):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
+            if info.filename.endswith(".xml"):
+                content = russian(content)
             if info.filename == "docProps/core.xml":
                 content = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                            b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
@@ -185,33 +238,42 @@ def build_order(name="order.docx", annex_columns=None):
     para(doc, "{{ kind_title }}", align=CENTER, bold=True, size=16, indent=0, space_after=12)
     two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
     para(doc, "{{ place }}", align=CENTER, size=12, indent=0, space_before=6, space_after=18)
-    heading = para(doc, "{{ heading }}", align=LEFT, bold=True, indent=0, space_after=18)
+    heading = para(doc, "{{ heading }}", align=LEFT, bold=True, indent=0, space_after=18,
+                   keep_next=True)
     heading.paragraph_format.right_indent = Cm(7)
     tag(doc, "{%p if preamble %}")
-    para(doc, "{{ preamble }}")
+    para(doc, "{{ preamble }}", keep_next=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if imperative %}")
-    para(doc, "{{ imperative }}", align=LEFT, bold=True, indent=0, space_before=6, space_after=6)
+    para(doc, "{{ imperative }}", align=LEFT, bold=True, indent=0, space_before=6, space_after=6,
+         keep_next=True)
     tag(doc, "{%p endif %}")
+    # Each clause is a whole sentence made by the program (text with «; ответственный — …,
+    # срок — до …» and its «.» or «;»). The last lines stay on the signature's page.
     tag(doc, "{%p for clause in clauses %}")
-    para(doc, "{{ clause.number }} {{ clause.text }}{% if clause.executor %} "
-              "Ответственный: {{ clause.executor }}.{% endif %}{% if clause.deadline %} "
-              "Срок: {{ clause.deadline }}.{% endif %}")
+    tag(doc, "{%p if loop.last and not control_clause %}")
+    para(doc, "{{ clause.number }} {{ clause.text }}", keep_next=True)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ clause.number }} {{ clause.text }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if control_clause %}")
-    para(doc, "{{ control_number }} {{ control_clause }}")
+    para(doc, "{{ control_number }} {{ control_clause }}", keep_next=True)
     tag(doc, "{%p endif %}")
-    para(doc, "", space_after=24)
-    two_column_line(doc, "{{ signer_position }}", "{{ signer_name }}")
+    para(doc, "", space_after=24, keep_next=True)
+    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
     tag(doc, "{%p if executor_note %}")
-    para(doc, "", space_after=36)
+    para(doc, "", space_after=36, keep_next=True)
     para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for annex in annexes %}")
-    page_break(doc)
-    stamp = para(doc, "{{ annex.heading }}", align=LEFT, size=12, indent=0, space_after=18)
+    # The annex starts a page by its own mark (no separate break paragraph that could be
+    # left alone on a page with only its number).
+    stamp = para(doc, "{{ annex.heading }}", align=LEFT, size=12, indent=0, space_after=18,
+                 keep_next=True, page_break_before=True)
     stamp.paragraph_format.left_indent = Cm(9)
-    para(doc, "{{ annex.title }}", align=CENTER, bold=True, indent=0, space_after=12)
+    para(doc, "{{ annex.title }}", align=CENTER, bold=True, indent=0, space_after=12,
+         keep_next=True)
     tag(doc, "{%p for text in annex.paragraphs %}")
     para(doc, "{{ text }}")
     tag(doc, "{%p endfor %}")
@@ -230,6 +292,7 @@ def build_order(name="order.docx", annex_columns=None):
                   ("{%tr for row in annex.rows %}", "", "", False),
                   ("{%tc for value in row %}", "{{ value }}", "{%tc endfor %}", False),
                   ("{%tr endfor %}", "", "", False)]
+        repeat_header(table.rows[0])
         for row, texts in zip(table.rows, layout):
             for cell, text in zip(row.cells, texts[:3]):
                 cell_text(cell, text, align=CENTER if texts[3] else LEFT, bold=texts[3], size=12)

@@ -6,8 +6,8 @@ extract is laid out exactly like the item in the full protocol.
 """
 from docx.shared import Cm
 
-from .build import (CENTER, LEFT, RIGHT, grid_table, new_document, page_break, para, save, tag,
-                    two_column_line)
+from .build import (CENTER, LEFT, RIGHT, grid_table, new_document, para, save, signature_line,
+                    tag, two_column_line)
 
 
 def _requisites(doc, kind_title):
@@ -22,7 +22,7 @@ def _requisites(doc, kind_title):
     para(doc, "{{ place }}", align=CENTER, size=12, indent=0, space_before=6)
     tag(doc, "{%p endif %}")
     heading = para(doc, "{{ heading }}", align=LEFT, bold=True, indent=0, space_before=18,
-                   space_after=18)
+                   space_after=18, keep_next=True)
     heading.paragraph_format.right_indent = Cm(7)
     tag(doc, "{%p if chair_line %}")
     para(doc, "Председатель — {{ chair_line }}", align=LEFT, indent=0)
@@ -34,7 +34,7 @@ def _requisites(doc, kind_title):
 
 def _label(doc, text, space_before=6):
     """СЛУШАЛИ:, ВЫСТУПИЛИ:, ПОСТАНОВИЛИ: at the margin, the text below them indented."""
-    para(doc, text, align=LEFT, bold=True, indent=0, space_before=space_before)
+    para(doc, text, align=LEFT, bold=True, indent=0, space_before=space_before, keep_next=True)
 
 
 def _item_block(doc, item):
@@ -52,23 +52,27 @@ def _item_block(doc, item):
     tag(doc, "{%p endif %}")
     tag(doc, f"{{%p if {item}.decisions %}}")
     _label(doc, "ПОСТАНОВИЛИ:")
+    # Each decision is a whole sentence made by the program («…; ответственный — …, срок —
+    # до ….»); the last one stays with the votes (and the signatures after the last item).
     tag(doc, f"{{%p for decision in {item}.decisions %}}")
-    para(doc, "{{ decision.number }} {{ decision.text }}{% if decision.executor %} "
-              "Ответственный: {{ decision.executor }}.{% endif %}{% if decision.deadline %} "
-              "Срок: {{ decision.deadline }}.{% endif %}")
+    tag(doc, "{%p if loop.last %}")
+    para(doc, "{{ decision.number }} {{ decision.text }}", keep_next=True)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ decision.number }} {{ decision.text }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, f"{{%p if {item}.votes_text %}}")
-    para(doc, f"Голосовали: {{{{ {item}.votes_text }}}}.", space_before=6)
+    para(doc, f"Голосовали: {{{{ {item}.votes_text }}}}.", space_before=6, keep_next=True)
     tag(doc, "{%p endif %}")
 
 
-def _signatures(doc):
+def _signatures(doc, keep_next=False):
     """Position at the left, «И.О. Фамилия» at the right margin, for the chair and the secretary."""
-    para(doc, "", space_after=24)
-    two_column_line(doc, "Председатель", "{{ chair_name }}")
-    para(doc, "", space_after=12)
-    two_column_line(doc, "Секретарь", "{{ secretary_name }}")
+    para(doc, "", space_after=24, keep_next=True)
+    signature_line(doc, "Председатель", "{{ chair_name }}", keep_next=True)
+    para(doc, "", space_after=12, keep_next=True)
+    signature_line(doc, "Секретарь", "{{ secretary_name }}", keep_next=keep_next)
 
 
 def _people(doc, label, items, note=""):
@@ -93,7 +97,7 @@ def build_protocol():
     tag(doc, "{%p endif %}")
 
     para(doc, "ПОВЕСТКА ДНЯ:", align=CENTER, bold=True, indent=0, space_before=18,
-         space_after=6)
+         space_after=6, keep_next=True)
     tag(doc, "{%p for item in items %}")
     para(doc, "{{ item.number }} {{ item.title }}")
     tag(doc, "{%p if item.speaker %}")
@@ -108,11 +112,11 @@ def build_protocol():
 
     # More than ~15 members present: the text gives the count, the names go to an annex.
     tag(doc, "{%p if attendance_rows %}")
-    page_break(doc)
-    stamp = para(doc, "{{ attendance_heading }}", align=LEFT, size=12, indent=0, space_after=18)
+    stamp = para(doc, "{{ attendance_heading }}", align=LEFT, size=12, indent=0, space_after=18,
+                 keep_next=True, page_break_before=True)
     stamp.paragraph_format.left_indent = Cm(9)
     para(doc, "Список присутствовавших на заседании", align=CENTER, bold=True, indent=0,
-         space_after=12)
+         space_after=12, keep_next=True)
     grid_table(doc, ["№", "Фамилия, имя, отчество", "Должность"],
                [["{%tr for row in attendance_rows %}", "", ""],
                 ["{{ row.number }}", "{{ row.name }}", "{{ row.job_title }}"],
@@ -126,12 +130,14 @@ def build_protocol_extract():
     _requisites(doc, "ВЫПИСКА ИЗ ПРОТОКОЛА")
     para(doc, "Присутствовали: {{ present_text }}.", align=LEFT, indent=0, space_before=6)
     para(doc, "Из повестки дня:", align=LEFT, bold=True, indent=0, space_before=18,
-         space_after=6)
-    para(doc, "{{ item.number }} {{ item.title }}")
+         space_after=6, keep_next=True)
+    para(doc, "{{ item.number }} {{ item.title }}", keep_next=True)
     _item_block(doc, "item")
-    _signatures(doc)
-    para(doc, "Выписка верна", align=LEFT, indent=0, space_before=36, space_after=6)
-    two_column_line(doc, "Секретарь", "{{ secretary_name }}")
+    # The signatures and the certification «Выписка верна» stay together on one page.
+    _signatures(doc, keep_next=True)
+    para(doc, "Выписка верна", align=LEFT, indent=0, space_before=36, space_after=6,
+         keep_next=True)
+    signature_line(doc, "Секретарь", "{{ secretary_name }}", keep_next=True)
     para(doc, "{{ issued_text }}", align=LEFT, indent=0, space_before=6)
     save(doc, "protocol_extract.docx")
 

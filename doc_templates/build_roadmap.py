@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from .build import CENTER, LEFT, cell_text, new_document, para, save, tag
+from .build import CENTER, LEFT, RIGHT, cell_text, new_document, no_borders, para, save, tag
 
 TABLE_WIDTH = 25.7  # cm: 297 mm less the 20 mm margins
 TEXT_SIZE = 11  # pt, the table body
@@ -26,7 +26,7 @@ def _landscape():
     # As the landscape pages of the programme: the binding edge of a portrait order this
     # road map is attached to stays at the top.
     section.left_margin, section.right_margin = Mm(20), Mm(20)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(20)  # 20 mm at the bottom, as portrait
     return doc
 
 
@@ -42,7 +42,35 @@ def _stamp(doc):
 
 
 def _title(doc):
-    para(doc, "{{ title }}", align=CENTER, bold=True, indent=0, space_after=6)
+    """The organisation that keeps the road map, then the title (kept with what follows)."""
+    tag(doc, "{%p if organization_name %}")
+    para(doc, "{{ organization_name }}", align=CENTER, size=12, indent=0, space_after=6)
+    tag(doc, "{%p endif %}")
+    title = para(doc, "{{ title }}", align=CENTER, bold=True, indent=0, space_after=6)
+    title.paragraph_format.keep_with_next = True
+
+
+def _signature(doc):
+    """Signer (position left, «И.О. Фамилия» right), the date of compilation and the executor
+    with phone: one block that never splits and stays with the last lines above it."""
+    table = doc.add_table(rows=3, cols=2)
+    no_borders(table)
+    widths = (Cm(TABLE_WIDTH - 8), Cm(8))
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    lines = (("{{ signer_position }}", "{{ signer_name }}", 12),
+             ("{{ date_text }}", "", 12),
+             ("{{ executor_note }}", "", 10))
+    for row, (left, right, size) in zip(table.rows, lines):
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+        for paragraph in (cell_text(row.cells[0], left, size=size),
+                          cell_text(row.cells[1], right, align=RIGHT, size=size)):
+            paragraph.paragraph_format.keep_with_next = True
+        _row_properties(row)
+    table.rows[1].cells[0].paragraphs[0].paragraph_format.space_before = Pt(6)
+    table.rows[2].cells[0].paragraphs[0].paragraph_format.space_before = Pt(18)
+    return table
 
 
 def _set(element, name, **attributes):
@@ -73,10 +101,12 @@ def _shade(cell, fill):
 
 
 def _table(doc, header, widths, activity_cells, section_row):
-    """Header · {%tr for section %} · section row · {%tr for a %} · activity · endfor ×2.
-    `activity_cells(cells)` fills the activity row; `section_row(paragraph)` may add to the
-    section row's paragraph."""
-    table = doc.add_table(rows=7, cols=len(header))
+    """Header · {%tr for section %} · {%tr if section.heading %} · section row · {%tr endif %}
+    · {%tr for a %} · activity · endfor ×2. `activity_cells(cells)` fills the activity row;
+    `section_row(paragraph)` may add to the section row's paragraph. A section without a
+    number and a title prints no row; an activity row may break across pages (long rows
+    would otherwise leave most of a page empty), the header row repeats on every page."""
+    table = doc.add_table(rows=9, cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     rows = table.rows
@@ -84,22 +114,23 @@ def _table(doc, header, widths, activity_cells, section_row):
         cell_text(cell, text, align=CENTER, bold=True, size=TEXT_SIZE)
     _row_properties(rows[0], header=True)
     for index, text in ((1, "{%tr for section in sections %}"),
-                        (3, "{%tr for a in section.activities %}"),
-                        (5, "{%tr endfor %}"), (6, "{%tr endfor %}")):
+                        (2, "{%tr if section.heading %}"), (4, "{%tr endif %}"),
+                        (5, "{%tr for a in section.activities %}"),
+                        (7, "{%tr endfor %}"), (8, "{%tr endfor %}")):
         _merge_across(rows[index], text, bold=False)
-    cell, paragraph = _merge_across(rows[2], "{{ section.heading }}")
+    cell, paragraph = _merge_across(rows[3], "{{ section.heading }}")
     _shade(cell, SECTION_FILL)
     paragraph.paragraph_format.keep_with_next = True  # not alone at the foot of a page
-    _row_properties(rows[2])
+    _row_properties(rows[3])
     section_row(paragraph)
-    activity_cells(rows[4].cells)
-    _row_properties(rows[4])
+    activity_cells(rows[6].cells)
+    _row_properties(rows[6], cant_split=False)
     for column, width in zip(table.columns, widths):  # LibreOffice reads the column grid
         column.width = Cm(width)
-    for row in (rows[0], rows[4]):
+    for row in (rows[0], rows[6]):
         for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)
-    for index in (1, 2, 3, 5, 6):
+    for index in (1, 2, 3, 4, 5, 7, 8):
         rows[index].cells[0].width = Cm(sum(widths))
     return table
 
@@ -145,6 +176,8 @@ def build_roadmap():
 
     _table(doc, ("№", "Мероприятие", "Срок", "Ответственные", "Ожидаемый результат"),
            ROADMAP_WIDTHS, activity, _no_addition)
+    para(doc, "", indent=0, size=12, space_after=12).paragraph_format.keep_with_next = True
+    _signature(doc)
     save(doc, "roadmap.docx")
 
 
@@ -176,7 +209,10 @@ def build_roadmap_report():
 
     _table(doc, ("№", "Мероприятие", "Срок", "Ответственные", "Статус",
                  "Информация об исполнении"), REPORT_WIDTHS, activity, progress)
-    para(doc, "{{ summary.text }}", align=LEFT, size=12, indent=0, space_before=12)
+    summary = para(doc, "{{ summary.text }}", align=LEFT, size=12, indent=0, space_before=12,
+                   space_after=18)
+    summary.paragraph_format.keep_with_next = True  # the signature is never alone on a page
+    _signature(doc)
     save(doc, "roadmap_report.docx")
 
 

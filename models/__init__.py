@@ -4,6 +4,7 @@ from playhouse.db_url import connect
 from .audit import AuditLog
 from .base import BaseModel, db, now
 from .document import GeneratedDocument, NumberSeries, TemplateVersion
+from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job, JobItem
 from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,
                       MeetingAttendee, MeetingGuest)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
@@ -19,7 +20,7 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
-              RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange]
+              RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -27,7 +28,7 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
            "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor",
            "ACTIVITY_STATUSES", "ActivityChange", "ActivityEvidence", "ActivityOrganization",
-           "Roadmap", "RoadmapActivity", "RoadmapSection"]
+           "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem"]
 
 
 def make_db(url):

@@ -41,6 +41,9 @@ def build_app(tmp_path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "OPORA_DEMO": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # No warm PDF converter unless a test starts one (a `make run` on this machine
+        # must not serve the suite's conversions): tests/test_pdf.py::warm_converter.
+        "PDF_CONVERTER_PORT": 0,
     }
     settings.update(overrides)
     application = create_app(settings)
@@ -54,7 +57,7 @@ def build_app(tmp_path, **overrides):
 def another_worker(app):
     """A second app on the same database, as a second gunicorn worker would be."""
     keys = ("TESTING", "SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "WTF_CSRF_ENABLED",
-            "PASSWORD_HASH_METHOD")
+            "PASSWORD_HASH_METHOD", "PDF_CONVERTER_PORT")
     return create_app({k: app.config[k] for k in keys})
 
 

@@ -42,6 +42,12 @@ POLICY = {
     "orders.preview": STAFF,
     "orders.register": STAFF,
     "orders.delete": STAFF,
+    "orders.batch": STAFF,
+    "jobs.index": STAFF,
+    "jobs.show": STAFF,
+    "jobs.progress": STAFF,
+    "jobs.cancel": STAFF,
+    "jobs.download": STAFF,
     "documents.index": USERS,
     "documents.show": USERS,
     "documents.download": USERS,
@@ -183,8 +189,11 @@ def world(app, make_user, make_org, make_order):
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}
+    # A finished job with its archive per role, of that role's organisation (jobs are seen by it).
+    from .test_jobs import create_finished_job
     people["ids"] = {role: dict(common, order_id=lambda r=role: make_order(
-        organization=org_of[r]).id) for role in ROLES}
+        organization=org_of[r]).id, job_id=lambda r=role: create_finished_job(
+        app, org_of[r]).id) for role in ROLES}
     return people
 
 

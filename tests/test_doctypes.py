@@ -28,7 +28,7 @@ def _text(data):
 @pytest.mark.parametrize("key", DOCTYPES)
 def test_doctype_renders_its_sample_with_nothing_missing(key):
     doctype = registry.get_doctype(key)
-    sample = doctype.sample()
+    sample = doctype.sample_context()
     missing = DocxTemplate(str(doctype.template_path)).get_undeclared_template_variables(
         jinja_env=engine.make_env(), context=sample)
     assert missing == set()
@@ -39,7 +39,7 @@ def test_doctype_renders_its_sample_with_nothing_missing(key):
 @pytest.mark.parametrize("key", DOCTYPES)
 def test_doctype_documents_exactly_its_sample_variables(key):
     doctype = registry.get_doctype(key)
-    assert set(doctype.variables) == set(doctype.sample())
+    assert set(doctype.variables) == set(doctype.sample_context())
     assert all(isinstance(text, str) and text.strip() for text in doctype.variables.values())
 
 

@@ -32,7 +32,7 @@ def _text(data):
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\xa0", " ")  # non-breaking spaces read as spaces
 
 
 def _create(client, **changes):
@@ -116,8 +116,11 @@ def test_register_numbers_serially_and_locks_the_draft(login_as):
     assert numbers == ["1", "2"]
     text = _text(data)
     for requisite in ("ПРИКАЗ", "ПРИКАЗЫВАЮ:", "01.09.2026", "№ 1", "М.Е. Волков",
-                      "1. Утвердить план мониторинга.", "1.1. представить отчёты;",
-                      "Приложение 1\nк приказу\nот 01.09.2026 № 1", "Сбор данных ВПР"):
+                      "1. Утвердить план мониторинга.",
+                      "1.1. представить отчёты; ответственный — руководители ОО, срок — до "
+                      "15.09.2026.",
+                      "Приложение\nк приказу муниципального бюджетного общеобразовательного",
+                      "от 01.09.2026 № 1", "Сбор данных ВПР"):
         assert requisite in text
     assert "ПРОЕКТ" not in text
     assert client.get(f"/orders/{first}/edit").status_code == 403
@@ -157,3 +160,22 @@ def test_delete_draft(login_as):
     assert client.post(f"/orders/{order_id}/delete").status_code == 303
     with db.connection_context():
         assert Order.select().count() == 0 and GeneratedDocument.select().count() == 0
+
+
+def test_more_clauses_than_accepted_are_refused_with_a_message_never_dropped(login_as):
+    client = login_as("department")
+    data = {k: v for k, v in FORM.items() if not k.startswith("clauses-")}
+    for i in range(200):
+        data.update({f"clauses-{i}-level": "0", f"clauses-{i}-text": f"Пункт {i + 1}.",
+                     f"clauses-{i}-executor": "", f"clauses-{i}-deadline": ""})
+    with db.connection_context():
+        before = Order.select().count()
+    response = client.post("/orders/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "В форме 200 пунктов, а принимается не больше 100" in page
+    with db.connection_context():
+        assert Order.select().count() == before  # nothing saved, nothing cut
+    data = {k: v for k, v in data.items()
+            if not k.startswith("clauses-") or int(k.split("-")[1]) < 100}
+    assert client.post("/orders/new", data=data).status_code == 303  # 100 are accepted

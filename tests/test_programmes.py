@@ -84,15 +84,14 @@ def create_comment(app, user):
 
 def create_approval(app, user):
     """A registered approval order that approved one programme of `user`'s school."""
-    from blueprints.documents import services
-    from blueprints.programmes.documents import approval_context, approval_order, sample_programme
+    from blueprints.documents import api as documents
+    from blueprints.programmes.documents import approval_order, sample_programme
     programme = create_programme(app, user, status="approved")
     order = approval_order("Управление образования", date(2026, 10, 1), "Начальник", "Волков М.Е.")
     with app.app_context(), db.connection_context():
-        document = services.register_document(
-            "order_programmes_approval", order["heading"],
-            lambda number, on: approval_context(order, [sample_programme()], number, on),
-            date(2026, 10, 1))
+        document = documents.register(
+            "order_programmes_approval", plain={"order": order, "programmes": [sample_programme()]},
+            title=order["heading"], on_date=date(2026, 10, 1))
         Programme.update(approval=document).where(Programme.id == programme.id).execute()
         return document
 
@@ -185,7 +184,8 @@ def test_full_workflow_from_empty_form_to_published_documents(school, login_as, 
     order_text = docx_text(department.get(f"/documents/{order.id}/docx").data)
     assert "Программа повышения качества образования Школы на 2026–2028 годы" in order_text
     programme_text = docx_text(school.get(f"/programmes/{pid}/programme.docx").data)
-    assert f"от {order.registered_on:%d.%m.%Y} № {order.number}" in programme_text
+    # the stamp's number line never wraps: non-breaking spaces
+    assert f"от\u00a0{order.registered_on:%d.%m.%Y}\u00a0№\u00a0{order.number}" in programme_text
     assert "ПРОЕКТ" not in programme_text
 
     assert department.post(f"/programmes/approvals/{order.id}/publish").status_code == 303

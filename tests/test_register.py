@@ -6,7 +6,8 @@ from urllib.parse import unquote
 import pytest
 
 from blueprints.documents import services
-from blueprints.orders.documents import order_context, sample_order
+from blueprints.documents import api as documents
+from blueprints.orders.documents import sample_order
 from models import AuditLog, GeneratedDocument, db
 
 from .conftest import HX, PASSWORD, build_app, csrf_from, db_fingerprint
@@ -17,15 +18,15 @@ TITLE = "Об организации мониторинга качества о�
 def create_document(app, organization, title=TITLE, author=None, on_date=None, status="registered",
                     reason="Отменён приказом № 7"):
     """A register document of `organization` in the given status, made the way features make
-    them: a draft with create_draft, otherwise register_document (then publish, withdraw)."""
+    them (the documents API, from the order's plain data): a draft, otherwise registered (then
+    published, withdrawn)."""
     with app.app_context(), db.connection_context():
         if status == "draft":
-            return services.create_draft("order", title, order_context(sample_order()),
-                                         author=author, organization=organization)
-        document = services.register_document(
-            "order", title,
-            lambda number, on: order_context(sample_order(), number, on),
-            on_date or date.today(), author=author, organization=organization)
+            return documents.draft("order", plain=sample_order(), title=title, author=author,
+                                   organization=organization)
+        document = documents.register("order", plain=sample_order(), title=title,
+                                      on_date=on_date or date.today(), author=author,
+                                      organization=organization)
         if status in ("published", "withdrawn"):
             document = services.publish_document(document)
         if status == "withdrawn":
@@ -115,8 +116,7 @@ def test_document_page_shows_metadata_and_versions(login_as, app, make_document,
     client = login_as("centre")
     first = make_document(make_org().id)
     with app.app_context(), db.connection_context():
-        second = services.correct_document(first, order_context(sample_order(), first.number,
-                                                                  first.registered_on))
+        second = documents.correct(first, plain=sample_order())
     page = client.get(f"/documents/{second.id}").get_data(as_text=True)
     for text in ("Приказ", f"№ {first.number}", first.registered_on.strftime("%d.%m.%Y"),
                  second.sha256, "Зарегистрирован", "встроенный", "Редакции", "редакция 2"):

@@ -35,10 +35,19 @@ def _render(key, context):
     return data, body
 
 
+NBSP = "\u00a0"
+
+
+def _text(element):
+    """The text of an element with non-breaking spaces read as spaces (the typography has
+    its own tests below)."""
+    return "".join(t.text or "" for t in element.iter(f"{W}t")).replace(NBSP, " ")
+
+
 def _rows(body):
     """The main table's rows as lists of cell texts (paragraphs joined by newlines)."""
     table = body.find(f"{W}tbl")
-    return [["\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in tc.iter(f"{W}p"))
+    return [["\n".join(_text(p) for p in tc.iter(f"{W}p"))
              for tc in tr.findall(f"{W}tc")] for tr in table.findall(f"{W}tr")]
 
 
@@ -47,7 +56,7 @@ def _before_table(body):
     for element in body:
         if element.tag == f"{W}tbl":
             return lines
-        lines.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+        lines.append(_text(element))
     return lines
 
 
@@ -67,7 +76,7 @@ def test_contexts_are_plain_json_and_documented():
                                     "roadmap_report")):
         assert registry.get_doctype(doctype.key) is doctype
         assert (doctype.title, doctype.series) == (title, series)
-        assert set(doctype.variables) == set(doctype.sample())
+        assert set(doctype.variables) == set(doctype.sample_context())
 
 
 def test_roadmap_context_columns_and_headings():
@@ -191,12 +200,12 @@ def test_stamp_at_the_top_only_when_there_is_an_approving_order():
         _, body = _render(key, build(data))
         top = [line for line in _before_table(body) if line]
         assert top[:3] == D.stamp_lines(data)
-        assert top[3] == data["title"]
+        assert top[3:5] == [data["organization_name"], data["title"]]
         stamp = next(p for p in body.iter(f"{W}p") if "УТВЕРЖДЕНА" in "".join(p.itertext()))
         assert int(stamp.find(f"{W}pPr/{W}ind").get(f"{W}left")) > 8000  # right half of page
         _, body = _render(key, build(_no_order(data)))
         top = [line for line in _before_table(body) if line]
-        assert top[0] == data["title"]
+        assert top[:2] == [data["organization_name"], data["title"]]
         assert "УТВЕРЖДЕНА" not in "".join(body.itertext())
 
 
@@ -216,7 +225,8 @@ def test_report_document_shows_status_execution_evidence_and_summary():
     status_run = [r for r in overdue.iter(f"{W}r") if "просрочено" in "".join(r.itertext())][0]
     assert status_run.find(f"{W}rPr/{W}b") is not None  # overdue status in bold
     after = "".join(table.getnext().itertext())
-    assert after == "Всего мероприятий — 8, выполнено — 3 (38\u00a0%), просрочено — 2."
+    assert after == ("Всего мероприятий\u00a0— 8, выполнено\u00a0— 3 (38\u00a0%), "
+                     "просрочено\u00a0— 2.")
     assert "1. Организационные мероприятия (выполнено 3 из 3)" in _rows(body)[1][0]
 
 
@@ -250,12 +260,13 @@ def test_hostile_text_comes_out_as_typed(key, build):
     assert _rows(body)[1][0].startswith("1. {{ x }} & <w:p>")
     top = [line for line in _before_table(body) if line]
     assert top[1] == "приказом & <b>управления</b>"
-    assert top[3] == engine.normalise(data["title"])
+    assert top[4] == engine.normalise(data["title"])  # after the organisation
     if key == "roadmap_report":
         assert rows["1.1"][5] == (f"{engine.normalise(HOSTILE[0])}\n<w:p> № {{{{ x }}}} от "
                                   "01.09.2026\nhttps://example.ru/?a=1&b=<2>")
     reopened = docx.Document(io.BytesIO(document))
-    assert engine.normalise(data["title"]) in [p.text for p in reopened.paragraphs]
+    assert engine.normalise(data["title"]) in [p.text.replace(NBSP, " ")
+                                                for p in reopened.paragraphs]
 
 
 def test_300_activities_render_every_row():
@@ -361,3 +372,117 @@ def test_xlsx_formula_like_and_hostile_text_stays_text():
             assert found and all(c.data_type == "s" for c in found)
         assert any(c.value.startswith("=cmd|") and c.data_type == "s" for c in cells.values())
         assert "строка с управляющими & <w:p>" in {c.value for c in cells.values()}
+
+
+# --- a document a clerk signs without editing (issue 10, part 2) ---------------------------
+
+def _paragraph_texts(body):
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
+
+
+@pytest.mark.parametrize("key, build", [("roadmap", D.roadmap_context),
+                                        ("roadmap_report", lambda d: D.report_context(d, ON))])
+def test_long_rows_break_across_pages_header_repeats_sections_keep_with_their_rows(key, build):
+    _, body = _render(key, build(D.sample_roadmap()))
+    rows = body.find(f"{W}tbl").findall(f"{W}tr")
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    activity_rows = [tr for tr in rows[1:] if len(tr.findall(f"{W}tc")) > 1]
+    section_rows = [tr for tr in rows[1:] if len(tr.findall(f"{W}tc")) == 1]
+    # an activity row may break: no cantSplit (page 1 was 40 % empty before a long row)
+    assert activity_rows and all(tr.find(f"{W}trPr/{W}cantSplit") is None
+                                 for tr in activity_rows)
+    for tr in section_rows:  # a section heading never ends a page
+        assert tr.find(f"{W}trPr/{W}cantSplit") is not None
+        assert tr.find(f".//{W}pPr/{W}keepNext") is not None
+
+
+@pytest.mark.parametrize("key, build", [("roadmap", D.roadmap_context),
+                                        ("roadmap_report", lambda d: D.report_context(d, ON))])
+def test_requisites_organisation_stamp_signer_executor_and_date(key, build):
+    data = D.sample_roadmap()
+    context = build(dict(data, as_of=ON))
+    assert context["signer_position"] == "Начальник управления образования"
+    assert context["signer_name"] == "М.Е. Волков"
+    assert context["executor_note"] == "Белова Наталья Сергеевна, 8 (39145) 2-11-22"
+    assert context["date_text"] == "01.12.2026"
+    _, body = _render(key, context)
+    top = [line for line in _before_table(body) if line]
+    assert top[:4] == D.stamp_lines(data) + [data["organization_name"]]
+    after = body.find(f"{W}tbl").getnext()
+    tables = [e for e in after.itersiblings(preceding=False) if e.tag == f"{W}tbl"]
+    signature = tables[-1]
+    cells = [[_text(tc) for tc in tr.findall(f"{W}tc")] for tr in signature.findall(f"{W}tr")]
+    assert cells[0] == ["Начальник управления образования", "М.Е. Волков"]
+    assert _text(signature).count("01.12.2026") == 1
+    assert "Белова Наталья Сергеевна, 8 (39145) 2-11-22" in cells[2][0]
+    # the signer's initials stay with the surname; the block never splits and the line
+    # above it is kept with it
+    assert "М.Е.\u00a0Волков" in "".join(signature.itertext())
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None
+               for tr in signature.findall(f"{W}tr"))
+    before = signature.getprevious()
+    assert before.find(f"{W}pPr/{W}keepNext") is not None
+    # no compilation date in the data: blanks to fill by hand, never today's date silently
+    assert D.roadmap_context(data)["date_text"] == "«___» ____________ 20__ г."
+
+
+def test_unnamed_section_prints_no_row_and_no_progress_label():
+    data = D.sample_roadmap()
+    data["sections"][1].update(number="", title="")
+    for key, build in (("roadmap", D.roadmap_context),
+                       ("roadmap_report", lambda d: D.report_context(d, ON))):
+        context = build(data)
+        assert context["sections"][1]["heading"] == ""
+        _, body = _render(key, context)
+        rows = _rows(body)
+        assert len(rows) == 1 + 2 + len(_activities(data))  # two headed sections only
+        assert all(row[0].strip() for row in rows if len(row) == 1)  # no empty grey row
+        text = "\n".join(_paragraph_texts(body))
+        assert "(выполнено 0 из 3)" not in text and ": выполнено" not in text
+    summary = D.report_context(data, ON)["summary"]
+    assert [s["heading"] for s in summary["sections"]] == [
+        "1. Организационные мероприятия", "3. Мониторинг и контроль"]
+    assert summary["total"] == len(_activities(data))  # still counted in the totals
+
+
+def test_unnumbered_activity_gets_its_number():
+    data = D.sample_roadmap()
+    data["sections"][0]["activities"][1]["number"] = ""
+    data["sections"][2]["number"] = ""
+    for activity in data["sections"][2]["activities"]:
+        activity["number"] = ""
+    context = D.roadmap_context(data)
+    assert [a["number"] for a in context["sections"][0]["activities"]] == ["1.1", "1.2", "1.3"]
+    # a section without a number: the activity's place in the whole road map
+    assert [a["number"] for a in context["sections"][2]["activities"]] == ["7", "8"]
+    _, body = _render("roadmap_report", D.report_context(data, ON))
+    numbers = [row[0] for row in _rows(body)[1:] if len(row) == 6]
+    assert all(numbers) and numbers[1] == "1.2"
+
+
+def test_evidence_links_are_absolute_or_the_document_is_cited_by_number_and_date():
+    from types import SimpleNamespace
+
+    from blueprints.roadmaps.data import _evidence
+    document = SimpleNamespace(year=2026, slug="prikaz-45", status="published", number="45",
+                               registered_on=date(2026, 9, 1), doctype="order")
+    item = SimpleNamespace(kind="document", document_shown=True, document_id=1,
+                           document=document, title="", url="")
+    linked = _evidence(item, "https://cro.example.ru/")
+    assert linked["url"] == "https://cro.example.ru/docs/2026/prikaz-45"
+    bare = _evidence(item, "")  # no site address: never a bare «/docs/…» path
+    assert bare["url"] == "" and bare["number"] == "45" and bare["date"] == date(2026, 9, 1)
+    page = SimpleNamespace(kind="url", document_shown=False, document_id=None, document=None,
+                           title="Материалы", url="/docs/2026/plan")
+    assert _evidence(page, "https://cro.example.ru")["url"] == \
+        "https://cro.example.ru/docs/2026/plan"
+    assert _evidence(page, "")["url"] == ""
+    lines = D.evidence_lines([dict(bare, title="Приказ"),
+                              {"title": "Страница", "url": "/docs/2026/plan"}])
+    assert lines == ["Приказ № 45 от 01.09.2026", "Страница"]  # relative links not printed
+
+
+def test_landscape_pages_keep_20_mm_at_the_left_and_bottom():
+    for key in ("roadmap", "roadmap_report"):
+        for section in docx.Document(registry.get_doctype(key).template_path).sections:
+            assert round(section.left_margin.mm) >= 20 and round(section.bottom_margin.mm) >= 20

@@ -190,8 +190,10 @@ def test_evidence_from_the_register_is_in_the_report_with_its_number(roadmap, ma
 
 
 def docx_text(data):
+    """The document's text, non-breaking spaces read as spaces (typography is checked in
+    test_roadmap_documents)."""
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
-    return re.sub(r"<[^>]+>", "", xml.replace("</w:p>", "\n"))
+    return re.sub(r"<[^>]+>", "", xml.replace("</w:p>", "\n")).replace("\u00a0", " ")
 
 
 def test_roadmap_document_and_exports_list_every_activity(roadmap):
@@ -320,7 +322,9 @@ def test_a_document_published_later_gets_its_public_link_in_the_report(roadmap, 
     with db.connection_context():
         published = publish_document(document)
     report = docx_text(centre.get(f"/roadmaps/{roadmap['id']}/report.docx").data)
-    assert f"/docs/{published.year}/{published.slug}" in report
+    # an absolute link from the configured site address, never a bare path
+    assert re.search(rf"https?://[^/\s]+/docs/{published.year}/{published.slug}", report)
+    assert f"\n/docs/{published.year}" not in report
 
 
 def test_centre_edits_the_requisites_and_deletes_the_roadmap_after_confirmation(roadmap):
@@ -378,3 +382,22 @@ def test_a_school_removes_only_the_evidence_its_organisation_added(app, login_as
     assert centre.post(f"/roadmaps/evidence/{evidence.id}/delete").status_code == 303
     with db.connection_context():
         assert ActivityEvidence.get_or_none(ActivityEvidence.id == evidence.id) is None
+
+
+def test_documents_carry_the_signer_the_executor_with_phone_and_the_date(roadmap):
+    """The organisation's head signs («И.О. Фамилия»), the user who made the file is the
+    executor with the organisation's phone, and the date of compilation is printed."""
+    from models import Organization
+    centre = roadmap["centre"]
+    with db.connection_context():
+        organization_id = Roadmap.get_by_id(roadmap["id"]).organization_id
+        Organization.update(head_position="Директор", head_name="Соколова Анна Викторовна",
+                            phone="8 (39145) 2-44-55").where(
+            Organization.id == organization_id).execute()
+        name = Organization.get_by_id(organization_id).full_name
+    for kind in ("roadmap.docx", "report.docx?on=2026-12-01"):
+        text = docx_text(centre.get(f"/roadmaps/{roadmap['id']}/{kind}").data)
+        assert name in text
+        assert "Директор\nА.В. Соколова" in text
+        assert re.search(r"\n\d\d\.\d\d\.\d{4}\n", text.split("А.В. Соколова")[1])
+        assert ", 8 (39145) 2-44-55" in text

@@ -253,7 +253,7 @@ def test_corpus_is_large_enough():
 
 def _render_text(app):
     with app.app_context(), db.connection_context():
-        data = registry.render("order", ORDER.sample())
+        data = registry.render("order", ORDER.sample_context())
     return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
 
 

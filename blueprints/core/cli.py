@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app app upgrade-db | setup | create-admin | load-demo | backup | restore`."""
+"""Command-line tasks: `flask --app app upgrade-db | setup | create-admin | load-demo | backup | restore |
+pdf-converter`."""
 import os
 
 import click
@@ -8,6 +9,7 @@ from models import Organization, User, db
 from models.migrations import upgrade
 
 from .backup import backup_command, restore_command
+from ..documents.pdf_supervisor import pdf_converter_command
 from .demo import DEMO_PASSWORD, describe_accounts, load_demo
 
 
@@ -20,6 +22,7 @@ def _print_accounts():
 def register_cli(app):
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(pdf_converter_command)
 
     @app.cli.command("upgrade-db")
     def upgrade_db():

@@ -1,11 +1,14 @@
-"""Security headers on every response, and `Vary: HX-Request` for caches."""
+"""Security headers on every response, and `Vary: HX-Request` for caches.
+
+`frame-src 'self'`: the public page shows its PDF in an <iframe> from this site (the PDF
+response carries a CSP of its own, listing.show_pdf); nothing else may be framed."""
 from flask import request
 from flask_login import current_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
-    "object-src 'none'; frame-ancestors 'self'"
+    "object-src 'none'; frame-src 'self'; frame-ancestors 'self'"
 )
 
 

@@ -5,14 +5,14 @@ from pathlib import Path
 import click
 from peewee import DatabaseError
 
-from ..documents import engine, registry
+from ..documents import api as documents
 from ..documents.gate import TemplateRejected, check_template
 
 
 def variables_table():
-    """The doctype → variables table of doc_templates/README.md, from the registry."""
+    """The doctype → variables table of doc_templates/README.md, from the doctypes."""
     lines = []
-    for key, doctype in registry.all_doctypes().items():
+    for key, doctype in documents.doctypes().items():
         lines += [f"### `{key}` — {doctype.title}", "", "| Переменная | Что содержит |",
                   "|---|---|"]
         lines += [f"| `{name}` | {text.replace('|', '/')} |"
@@ -22,25 +22,23 @@ def variables_table():
 
 
 def _render(doctype, template_file):
-    sample = doctype.sample()
     if template_file is not None:
         # A local file gets the same checks as an upload, so its author sees the same reasons.
         data = Path(template_file).read_bytes()
         check_template(doctype, data)
-        return engine.CompiledTemplate(data).render(sample, doctype.title)
+        return documents.preview(doctype.key, template=data)
     try:
-        return registry.render(doctype.key, sample)  # the active version, if one is set
+        return documents.preview(doctype.key)  # the active version, if one is set
     except DatabaseError:  # no database yet (a fresh checkout): the built-in file
         click.echo("База данных недоступна: использован встроенный шаблон.", err=True)
-        template = engine.CompiledTemplate(doctype.template_path.read_bytes())
-        return template.render(sample, doctype.title)
+        return documents.preview(doctype.key, template=doctype.template_path.read_bytes())
 
 
 def register(bp):
     @bp.cli.command("list-doctypes")
     def list_doctypes():
         """Every doctype, one a line: key, a tab, title."""
-        for key, doctype in registry.all_doctypes().items():
+        for key, doctype in documents.doctypes().items():
             click.echo(f"{key}\t{doctype.title}")
 
     @bp.cli.command("doctype-variables")
@@ -58,7 +56,7 @@ def register(bp):
     def render_doc(doctype, sample, out, template_file):
         """Render DOCTYPE with its sample data into a .docx (for template authors)."""
         try:
-            found = registry.get_doctype(doctype)
+            found = documents.doctype(doctype)
         except KeyError:
             raise click.ClickException(
                 f"Неизвестный вид документа «{doctype}». Список: flask --app app "
@@ -67,7 +65,7 @@ def register(bp):
             raise click.UsageError("Укажите --sample: документ заполняется образцом данных.")
         try:
             data = _render(found, template_file)
-        except (TemplateRejected, engine.RenderError) as error:
+        except (TemplateRejected, documents.RenderError) as error:
             raise click.ClickException(str(error)) from error
         Path(out).write_bytes(data)
         click.echo(f"Записано: {out} ({len(data)} байт)")

@@ -13,8 +13,7 @@ from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
-from ..documents import registry
-from ..documents.engine import RenderError
+from ..documents import api as documents
 from ..documents.storage import storage
 from . import cli, services
 from .forms import TemplateUploadForm
@@ -28,7 +27,7 @@ EDITORS = ("admin", "centre")
 
 def _doctype_or_404(key):
     try:
-        return registry.get_doctype(key)
+        return documents.doctype(key)
     except KeyError:
         abort(404)
 
@@ -53,11 +52,9 @@ def _docx(data, name):
 
 
 def _sample(doctype, version):
-    """A sample render with `version` (None: the built-in file); a broken one says why."""
-    try:
-        return registry.render(doctype.key, doctype.sample(), version=version)
-    except RenderError as error:
-        fail(422, str(error))
+    """A sample render with `version` (None: the built-in file); a broken one is a 422 that
+    says why (the RenderError handler)."""
+    return documents.preview(doctype.key, version=version)
 
 
 @bp.route("/")
@@ -65,7 +62,7 @@ def _sample(doctype, version):
 def index():
     active = {v.doctype: v for v in TemplateVersion.select().where(TemplateVersion.is_active)}
     rows = [(doctype, active.get(key), _versions(doctype).count())
-            for key, doctype in registry.all_doctypes().items()]
+            for key, doctype in documents.doctypes().items()]
     return render_template("doctypes/index.html", rows=rows)
 
 

@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from ..core.filters import FILTERS
+from ..core.filters import FILTERS, printed
 from ..core.text import normalise
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -68,7 +68,9 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
 
 def make_env():
     # StrictUndefined: a missing key or a refused attribute is an error, never silently empty.
-    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined)
+    # finalize: every printed value of every doctype gets Russian typography (non-breaking
+    # spaces after «№», «г.», in «И.О. Фамилия», before units; numbers with thousands).
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined, finalize=printed)
     env.globals.clear()  # no range, cycler, lipsum, namespace…
     env.filters.update(DOC_FILTERS)
     return env
@@ -89,6 +91,19 @@ def _finish(rendered):
     # Unlike docxtpl we do not turn "{_{" into "{{" after rendering: that would alter user text.
     rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
     return DocxTemplate.resolve_listing(None, rendered)
+
+
+_LANG = re.compile(rb"<w:lang\b[^>]*/>")
+_THEME_LANG = re.compile(rb"<w:themeFontLang\b[^>]*/>")
+
+
+def _russian(name, data):
+    """Every style, run and the theme's fonts in Russian (ru-RU), whatever locale the template
+    was saved in: Word then proofreads the document as Russian, not as English."""
+    if not (name.startswith("word/") and name.endswith(".xml")):
+        return data
+    data = _LANG.sub(b'<w:lang w:val="ru-RU" w:eastAsia="ru-RU" w:bidi="ru-RU"/>', data)
+    return _THEME_LANG.sub(b'<w:themeFontLang w:val="ru-RU" w:eastAsia="ru-RU"/>', data)
 
 
 def _grid_from_cells(tree):
@@ -132,7 +147,8 @@ class CompiledTemplate:
         self.env = env or make_env()
         self.package = docx_bytes
         with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-            self.entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+            self.entries = [(info, _russian(info.filename, archive.read(info.filename)))
+                            for info in archive.infolist()]
         files = {info.filename: data for info, data in self.entries}
         parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
         self.document = etree.fromstring(files["word/document.xml"], parser)

@@ -268,7 +268,7 @@ def _check_relationships(root):
 # --- 3. the template, in a separate process ---------------------------------------------------
 
 def _trial(doctype, data):
-    sample = doctype.sample()
+    sample = doctype.sample_context()
     known = set(doctype.variables) | set(sample)
     return run_limited(_compile_check_render, data, sample, known, doctype.title)
 

@@ -1,7 +1,9 @@
 """Reading the register, shared by the register pages and the public section:
 filters and search, doctype titles, and file downloads with readable Russian names."""
 import re
+from io import BytesIO
 
+from flask import send_file
 from peewee import JOIN
 
 from models import GeneratedDocument, Organization
@@ -98,6 +100,17 @@ def send_docx(document):
 
 def send_pdf(document, data):
     return send_bytes(data, download_name(document, "pdf"))
+
+
+def show_pdf(document, data):
+    """The PDF shown in place (Content-Disposition: inline), for the public page's <iframe>.
+    Its own CSP: no scripts or plugins of the page's, framed only by this site; the browser's
+    PDF viewer is not held back by `object-src 'none'` (Chromium's viewer is a plugin)."""
+    response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=False,
+                         download_name=download_name(document, "pdf"))
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'self'; frame-ancestors 'self'")
+    return response
 
 
 def filter_values(form):

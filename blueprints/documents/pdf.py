@@ -12,6 +12,13 @@ STORAGE_DIR/locks. A per-document lock file makes concurrent requests for the sa
 version wait for one conversion instead of starting a second one, and tells any
 worker whether a conversion is really running (a crashed worker releases its lock).
 
+Warm converter (issue 10 §4): `flask pdf-converter` (pdf_supervisor.py) keeps one
+LibreOffice per core running behind XML-RPC on 127.0.0.1, PDF_CONVERTER_PORT + slot
+(pdf_server.py: private profile, `unshare -n`, its own timeout). convert() holds slot i and
+asks instance i; when no server answers on that port it falls back to the cold path above
+(one `soffice --convert-to pdf` per call), with the same safety. A warm conversion that
+outlives the timeout has its server killed here; the supervisor starts a fresh one.
+
 Conversions never run inside a database transaction: a 2–60 s conversion would hold
 SQLite's write lock (or a PostgreSQL transaction) for all that time.
 """
@@ -20,12 +27,15 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
 import time
 import uuid
+import xmlrpc.client
 from contextlib import contextmanager
+from http import client as http_client
 from pathlib import Path
 
 from flask import current_app
@@ -131,19 +141,109 @@ def conversion_slot(wait=SYNC_WAIT, slots=None):
     """One of `os.cpu_count()` conversion slots shared by every worker process of this host."""
     count = slots or os.cpu_count() or 1
     directory = _lock_dir()
-    handle = _wait_flock([directory / f"soffice-slot-{i}.lock" for i in range(count)], wait)
+    paths = [directory / f"soffice-slot-{i}.lock" for i in range(count)]
+    handle = _wait_flock(paths, wait)
     try:
-        yield
+        yield paths.index(Path(handle.name))  # the slot's number: which warm instance to use
     finally:
         _release(handle)
 
 
 def convert(data, timeout=TIMEOUT, wait=SYNC_WAIT):
-    """.docx bytes → PDF bytes. Raises PdfError (or PdfBusy) with a Russian message."""
+    """.docx bytes → PDF bytes. Raises PdfError (or PdfBusy) with a Russian message.
+
+    Through the warm converter of this slot when it runs, else cold (a LibreOffice per call).
+    """
     soffice = soffice_path()
     if soffice is None:
         raise PdfError(UNAVAILABLE + ".")
-    with conversion_slot(wait), tempfile.TemporaryDirectory(prefix="opora-pdf-") as work:
+    with conversion_slot(wait) as slot:
+        pdf = convert_warm(data, slot, timeout)
+        return pdf if pdf is not None else convert_cold(soffice, data, timeout)
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    """xmlrpc.client has no timeout of its own (nor has unoserver's UnoClient)."""
+
+    def __init__(self, timeout):
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+def warm_port(slot):
+    """The port of the warm instance serving `slot`, or None when the warm converter is off."""
+    port = current_app.config.get("PDF_CONVERTER_PORT")
+    if not port:
+        return None
+    return int(port) + slot % max(1, int(current_app.config.get("PDF_CONVERTER_INSTANCES") or 1))
+
+
+def pid_file(port):
+    """Where the supervisor keeps the pid (= process group) of the instance on `port`."""
+    return _lock_dir() / f"pdf-converter-{int(port)}.pid"
+
+
+def _kill_instance(port):
+    """Kill a hung warm instance (its whole process group); the supervisor restarts it."""
+    try:
+        pid = int(pid_file(port).read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"pdf_server.py" in cmdline:  # never a recycled pid of something else
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def convert_warm(data, slot=0, timeout=TIMEOUT):
+    """PDF bytes from the warm instance of `slot`, or None when it does not answer (then the
+    caller converts cold). Raises PdfError when the conversion itself timed out."""
+    port = warm_port(slot)
+    if port is None:
+        return None
+    started = time.monotonic()
+    try:  # a quick refusal when nothing listens: the fallback must not wait
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        log.info("warm converter on port %s does not answer: converting cold", port)
+        return None
+    proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}", allow_none=True,
+                                      transport=_TimeoutTransport(timeout + 5))
+    try:
+        # unoserver's API 3: inpath, indata, outpath, convert_to, filtername, filter_options,
+        # update_index, infiltername, password.
+        result = proxy.convert(None, xmlrpc.client.Binary(data), None, "pdf",
+                               "writer_pdf_Export", [], True, None, None)
+    except TimeoutError:  # socket.timeout
+        _kill_instance(port)
+        log.warning("warm conversion timed out after %s s: converter on %s killed", timeout, port)
+        raise PdfError(f"PDF не удалось сформировать за {timeout} с.") from None
+    except (OSError, xmlrpc.client.Error, http_client.HTTPException) as error:
+        if time.monotonic() - started >= timeout:  # the server hit its own timeout and exited
+            raise PdfError(f"PDF не удалось сформировать за {timeout} с.") from None
+        log.warning("warm converter on %s failed (%s): converting cold", port,
+                    str(error)[:300])
+        return None
+    finally:
+        proxy("close")()
+    pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
+    if not pdf.startswith(b"%PDF-"):
+        log.warning("warm converter on %s returned no PDF: converting cold", port)
+        return None
+    log.info("pdf converted warm in %.2f s (%d bytes)", time.monotonic() - started, len(pdf))
+    return pdf
+
+
+def convert_cold(soffice, data, timeout=TIMEOUT):
+    """One LibreOffice per call: private profile, no network, killed at the timeout."""
+    with tempfile.TemporaryDirectory(prefix="opora-pdf-") as work:
         work = Path(work)
         source, out = work / "document.docx", work / "out"
         source.write_bytes(data)
@@ -218,8 +318,8 @@ def state(document):
         return "done"
     if not available():
         return "unavailable"
-    if started_at(document) is not None:
-        return "running"
+    if started_at(document) is not None or document.pdf_status == "queued":
+        return "running"  # converting, or queued for the job worker
     return "failed" if document.pdf_status == "failed" else "idle"
 
 
@@ -281,47 +381,52 @@ def ensure_pdf(document, wait=SYNC_WAIT):
     return storage().get(sha256)
 
 
-_threads = set()
+# Background conversion is a job on the queue (blueprints/jobs/queue.py): the web request marks
+# the version «queued» and returns; a worker takes the document lock and converts. A status poll
+# sees «running» from the moment it is queued (pdf_status) and while the lock is held.
+from ..jobs import queue as _queue  # noqa: E402  (a leaf module: no import circle)
 
 
 def start_background(document):
-    """Start converting this version in a thread unless it is cached or already running.
+    """Queue a conversion of this version unless it is cached, queued or already running.
 
-    Returns True when a conversion was started. The document lock is taken here, before
-    the thread starts, so the very next status poll already sees the conversion running.
-    """
-    if cached(document) or not available():
+    Returns True when a conversion was queued. The status is set before the job is queued,
+    so the very next status poll already sees the conversion coming."""
+    if cached(document) or not available() or started_at(document) is not None:
         return False
-    try:
-        # Briefly: a status check also takes this lock for an instant to test it.
-        handle = _wait_flock([_document_lock_path(document.id)], 0.5)
-    except PdfBusy:  # already being converted
+    # Conditional: of two clicks at once only one queues a job.
+    queued = GeneratedDocument.update(pdf_status="queued").where(
+        (GeneratedDocument.id == document.id)
+        & (GeneratedDocument.pdf_status != "queued")).execute()
+    if not queued:
         return False
-    _mark_started(handle)
-    app = current_app._get_current_object()
-
-    def run():
-        try:
-            with app.app_context():
-                db.connect(reuse_if_open=True)
-                try:
-                    _convert_locked(document.id, BACKGROUND_WAIT)
-                except PdfError as error:
-                    log.warning("background pdf of document %s: %s", document.id, error)
-                finally:
-                    if not db.is_closed():
-                        db.close()
-        finally:
-            _release(handle)
-            _threads.discard(threading.current_thread())
-
-    thread = threading.Thread(target=run, name=f"pdf-{document.id}", daemon=True)
-    _threads.add(thread)
-    thread.start()
+    convert_job(document.id)
     return True
 
 
+@_queue.huey.task()
+def convert_job(document_id):
+    """The queued conversion: one at a time per version (the document lock), then cached."""
+    with _queue.app_context():
+        try:
+            handle = _wait_flock([_document_lock_path(document_id)], BACKGROUND_WAIT)
+        except PdfBusy:  # another worker converts this version: its result will be cached
+            GeneratedDocument.update(pdf_status="").where(
+                (GeneratedDocument.id == document_id)
+                & (GeneratedDocument.pdf_status == "queued")).execute()
+            return
+        try:
+            _mark_started(handle)
+            GeneratedDocument.update(pdf_status="").where(
+                (GeneratedDocument.id == document_id)
+                & (GeneratedDocument.pdf_status == "queued")).execute()
+            _convert_locked(document_id, BACKGROUND_WAIT)
+        except PdfError as error:
+            log.warning("background pdf of document %s: %s", document_id, error)
+        finally:
+            _release(handle)
+
+
 def wait_background(timeout=120):
-    """Join the running background conversions (tests; a graceful shutdown)."""
-    for thread in list(_threads):
-        thread.join(timeout)
+    """Wait for the queued conversions of this process's in-process queue (tests)."""
+    _queue.drain(timeout)

@@ -1,47 +1,36 @@
-"""Doctypes: what each official document is made of, and the one `render` for all of them.
+"""Doctypes: the installed list, the template of each, and rendering a ready context.
 
-A doctype is a key with a template file in doc_templates/, a context builder
-(record → plain dict of str/int/lists of dicts; never ORM objects), sample data for
-previews and tests, a numbering series and a human title. The list is explicit.
+The doctypes themselves are declared in the features' documents.py (see doctype.py); the
+explicit list is handed over at app start (blueprints.register_blueprints → install), so
+this module never imports a feature.
 """
 import hashlib
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
 
 from flask import has_app_context
 
 from models import TemplateVersion
 
 from . import engine
+from .doctype import DOC_TEMPLATES  # noqa: F401 (where the built-in templates are)
 from .storage import storage
 
-DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
+_doctypes = {}  # key → Doctype, in menu order
 
 
-@dataclass(frozen=True)
-class Doctype:
-    key: str
-    title: str  # «Приказ», «Протокол заседания»…
-    build: Callable  # (record, **extra) → context dict
-    sample: Callable  # () → context dict with realistic values
-    series: str  # numbering series: documents of one series share the yearly counter
-    pattern: str = "{n}"  # default number pattern: {n}, 01-07/{n}, {n}-о
-    variables: dict = field(default_factory=dict)  # top-level name → what it holds (README)
-
-    @property
-    def template_path(self):
-        return DOC_TEMPLATES / f"{self.key}.docx"
+def install(doctypes):
+    """Make `doctypes` (the explicit list beside register_blueprints) the product's doctypes."""
+    keys = [d.key for d in doctypes]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"doctype keys repeat: {keys}")
+    _doctypes.clear()
+    _doctypes.update((d.key, d) for d in doctypes)
 
 
 def all_doctypes():
     """Every doctype of the product, in menu order."""
-    from ..meetings.documents import DOCTYPES as MEETINGS
-    from ..orders.documents import DOCTYPES as ORDERS
-    from ..programmes.documents import DOCTYPES as PROGRAMMES
-    from ..roadmaps.documents import DOCTYPES as ROADMAPS
-
-    return {d.key: d for d in (*ORDERS, *MEETINGS, *PROGRAMMES, *ROADMAPS)}
+    if not _doctypes:
+        raise RuntimeError("No doctypes installed: create the app first (create_app).")
+    return dict(_doctypes)
 
 
 def get_doctype(key):
@@ -75,7 +64,9 @@ def compiled(doctype, version=None):
 
 
 def render(key, context, version=None):
-    """Render doctype `key` with `context`; return the .docx bytes (RenderError if it fails)."""
+    """Render doctype `key` with a ready template `context`; return the .docx bytes
+    (RenderError if it fails). Inside the documents package only: features render through
+    the contract (blueprints.documents.render / register)."""
     doctype = get_doctype(key)
     template, _, _ = compiled(doctype, version)
     return template.render(context, doctype.title)

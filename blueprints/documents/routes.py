@@ -8,16 +8,24 @@ from models import GeneratedDocument
 
 from ..auth.access import ALL_USERS, access, get_visible_or_404
 from ..core.audit import audit
-from ..core.errors import fail
+from ..core.errors import fail, render_error
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import paginate
 from . import listing, pdf, services
+from .engine import RenderError
 from .forms import FilterForm, WithdrawForm
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 PUBLISHERS = ("admin", "centre")
+
+
+@bp.app_errorhandler(RenderError)
+def render_failed(error):
+    """A document that cannot be made, in any view: 422 with the reason in Russian (a fragment
+    when htmx asked); a registration in progress has rolled back with it."""
+    return render_error(422, str(error))
 
 
 def _visible():

@@ -31,8 +31,9 @@ def _store(doctype_key, context, version=None):
     return storage().put(data), len(data), template_key, used
 
 
-def create_draft(doctype_key, title, context, author=None, organization=None, source=None):
-    """Keep an unnumbered draft (marked «Проект» by its context) in the register."""
+def create_draft(doctype_key, plain, title, author=None, organization=None, source=None):
+    """Keep an unnumbered draft (marked «Проект» by its context) of plain data in the register."""
+    context = registry.get_doctype(doctype_key).build(plain)
     sha256, size, template_key, used = _store(doctype_key, context)
     return GeneratedDocument.create(
         doctype=doctype_key, title=title[:500], status="draft", author=author,
@@ -42,16 +43,18 @@ def create_draft(doctype_key, title, context, author=None, organization=None, so
         sha256=sha256, size=size)
 
 
-def register_document(doctype_key, title, build_context, on_date, author=None,
-                      organization=None, source=None):
-    """Number and keep a document. `build_context(number, on_date)` makes its context.
+def register_document(doctype_key, plain, title, on_date, author=None, organization=None,
+                      source=None):
+    """Number and keep a document made of the doctype's plain data.
 
-    Number, file and row are taken in one transaction: a failed render leaves no gap.
+    Number, context, file and row are taken in one transaction: a failed render leaves no
+    gap. The stored context is `doctype.build(plain, number, on_date)`, so it can be made
+    again from the same plain data and the row's number and date.
     """
     doctype = registry.get_doctype(doctype_key)
     with db.atomic():
         serial, number = next_number(doctype.series, on_date.year, doctype.pattern)
-        context = build_context(number, on_date)
+        context = doctype.build(plain, number, on_date)
         sha256, size, template_key, used = _store(doctype_key, context)
         return GeneratedDocument.create(
             doctype=doctype_key, title=title[:500], status="registered", number=number,
@@ -62,10 +65,13 @@ def register_document(doctype_key, title, build_context, on_date, author=None,
             sha256=sha256, size=size)
 
 
-def correct_document(document, context, author=None):
-    """A new version of a registered document with the same number; the old one stays as it was."""
+def correct_document(document, plain, author=None):
+    """A new version of a registered document with the same number and date, made of
+    corrected plain data; the old one stays as it was."""
     if document.status not in ("registered", "published"):
         raise InvalidTransition("Исправить можно только зарегистрированный документ.")
+    context = registry.get_doctype(document.doctype).build(
+        plain, document.number, document.registered_on)
     with db.atomic():
         sha256, size, template_key, used = _store(document.doctype, context)
         return GeneratedDocument.create(

@@ -4,7 +4,7 @@ from datetime import date
 
 from models import Body, Meeting, Organization, User
 
-from ..documents.services import publish_document
+from ..documents import api as documents
 from . import services
 
 COUNCIL = "Координационный совет по повышению качества образования"
@@ -53,7 +53,7 @@ AGENDA = [
           "Волков М.Е., начальник управления образования",
           "Волкова М.Е. — о проекте перечня пар «школа-наставник — школа-партнёр» на "
           "2026/2027 учебный год.",
-          [_decision("Одобрить перечень пар школ (приложение к протоколу)."),
+          [_decision("Одобрить перечень пар школ, представленный управлением образования."),
            _decision("Заключить соглашения о сотрудничестве между школами пар.",
                      "руководители ОО", "до 01.12.2026")],
           (6, 0, 1)),
@@ -81,5 +81,5 @@ def load_demo_meetings():
                     "job_title": "заместитель директора по УВР МБОУ «СОШ № 1»"}],
         "items": AGENDA, "version": ""}, body.id, author.id)
     document = services.register_meeting(Meeting.get_by_id(meeting.id), author.id)
-    publish_document(document)
+    documents.publish(document)
     return Body.get_by_id(body.id)

@@ -1,13 +1,15 @@
 """Protocol doctypes: the full protocol of a meeting and the extract of one agenda item.
 
 Both builders read plain data, never ORM objects: `protocol_context` takes the meeting as
-described by `services.meeting_data` (see `sample_meeting`), and `extract_context` takes a
-protocol context, so an extract of a registered protocol is cut from its stored snapshot.
+described by `meeting_data` (see `sample_meeting`), and `extract_context` takes a protocol
+context, so an extract of a registered protocol is cut from its stored snapshot.
 """
 from datetime import date
 
-from ..core.filters import date_num, fio_short, plural_ru
-from ..documents.registry import Doctype
+from models import AgendaItem, BodyMember, Decision, MeetingGuest
+
+from ..core.filters import clause_sentence, date_num, fio_short, plural_ru, strip_end
+from ..documents.doctype import Doctype
 
 # Above this many members the names go to an attached list, the text gives the count.
 ATTENDANCE_LIST_AFTER = 15
@@ -55,14 +57,59 @@ def item_rows(items):
             "speaker": (item.get("speaker") or "").strip().rstrip("."),
             "heard": heard,
             "spoke": paragraphs(item.get("spoke")),
-            "decisions": [{"number": f"{index}.{sub}.", "text": d["text"],
-                           # The template adds the full stops after executor and deadline.
-                           "executor": (d.get("executor") or "").strip().rstrip("."),
-                           "deadline": (d.get("deadline") or "").strip().rstrip(".")}
+            # `text` is the whole sentence: «…; ответственный — …, срок — до ….»
+            "decisions": [{"number": f"{index}.{sub}.",
+                           "text": clause_sentence(d["text"], d.get("executor"),
+                                                   d.get("deadline")),
+                           "executor": strip_end(d.get("executor")),
+                           "deadline": strip_end(d.get("deadline"))}
                           for sub, d in enumerate(item.get("decisions", []), start=1)],
             "votes_text": votes_text(item.get("votes")),
         })
     return rows
+
+
+def _votes(item):
+    """(for, against, abstained) of an AgendaItem; None when no vote was recorded."""
+    values = (item.votes_for, item.votes_against, item.votes_abstained)
+    return None if all(v is None for v in values) else tuple(v or 0 for v in values)
+
+
+def _member(member):
+    return {"full_name": member.full_name, "job_title": member.job_title} if member else None
+
+
+def meeting_data(meeting):
+    """The Meeting as the plain description protocol_context() reads (see sample_meeting)."""
+    body = meeting.body
+    others = [a.member for a in meeting.attendees
+              if a.member_id not in (meeting.chair_id, meeting.secretary_id)]
+    return {
+        "organization_name": body.organization.full_name,
+        "body_name_genitive": body.name_genitive,
+        "meeting_date": meeting.meeting_date,
+        "place": meeting.place,
+        "chair": _member(meeting.chair),
+        "secretary": _member(meeting.secretary),
+        "attendees": [_member(m) for m in BodyMember.ordered(others)],
+        "guests": [_member(g) for g in meeting.guests.order_by(MeetingGuest.position)],
+        "items": [{"title": item.title, "speaker": item.speaker, "heard": item.heard,
+                   "spoke": item.spoke, "votes": _votes(item),
+                   "decisions": [{"text": d.text, "executor": d.executor,
+                                  "deadline": d.deadline}
+                                 for d in item.decisions.order_by(Decision.position)]}
+                  for item in meeting.items.order_by(AgendaItem.position)],
+    }
+
+
+def extract_data(meeting, item, issued_on):
+    """Agenda item `item` (1-based) of the meeting's protocol, certified on `issued_on`: cut
+    from the registered snapshot, or from the draft as it stands."""
+    if meeting.document is not None:
+        protocol = meeting.document.context
+    else:
+        protocol = protocol_context(meeting_data(meeting))
+    return {"protocol": protocol, "item": item, "issued_on": issued_on}
 
 
 def protocol_context(meeting, number="", on_date=None):
@@ -70,7 +117,8 @@ def protocol_context(meeting, number="", on_date=None):
 
     The date is the meeting's; `on_date` (registration) does not change it.
     """
-    attendees = meeting["attendees"]
+    # Members are listed in alphabetical order of surname (the chair and secretary first).
+    attendees = sorted(meeting["attendees"], key=lambda p: (p["full_name"] or "").lower())
     present = len(attendees) + sum(1 for p in (meeting["chair"], meeting["secretary"]) if p)
     listed = len(attendees) <= ATTENDANCE_LIST_AFTER
     reference = f"от {date_num(meeting['meeting_date'])} № {number or '____'}"
@@ -93,7 +141,7 @@ def protocol_context(meeting, number="", on_date=None):
         "secretary_name": (fio_short(meeting["secretary"]["full_name"])
                            if meeting["secretary"] else ""),
         "attendance_heading": "" if listed else
-        f"Приложение\nк протоколу\n{reference}",
+        f"Приложение\nк протоколу заседания\n{meeting['body_name_genitive']}\n{reference}",
         "attendance_rows": [] if listed else [
             {"number": f"{i}.", "name": p["full_name"], "job_title": p.get("job_title", "")}
             for i, p in enumerate(everyone, start=1)],
@@ -154,7 +202,7 @@ def sample_meeting():
              "votes": (6, 0, 0),
              "decisions": [
                  {"text": "Информацию принять к сведению.", "executor": "", "deadline": ""},
-                 {"text": "Провести методический день для учителей математики ШНОР & "
+                 {"text": "Провести методический день для учителей математики ШНОР и "
                           "школ-наставников.",
                   "executor": "МБУ «Центр развития образования»", "deadline": "до 20.11.2026"},
              ]},
@@ -165,7 +213,7 @@ def sample_meeting():
              "spoke": "",
              "votes": (5, 0, 1),
              "decisions": [
-                 {"text": "Одобрить перечень пар школ (приложение к протоколу).",
+                 {"text": "Одобрить перечень пар школ, представленный управлением образования.",
                   "executor": "", "deadline": ""},
                  {"text": "Заключить соглашения о сотрудничестве.",
                   "executor": "руководители ОО", "deadline": "до 01.12.2026"},
@@ -200,9 +248,11 @@ PROTOCOL_VARIABLES = {
 PROTOCOL = Doctype(
     key="protocol",
     title="Протокол заседания",
-    build=protocol_context,
-    sample=lambda: protocol_context(sample_meeting(), "7", date(2026, 10, 15)),
     series="protocol",
+    data=meeting_data,
+    # Registered plain data carries its number and date; a draft has neither.
+    context=lambda plain: protocol_context(plain, plain.get("number", ""), plain.get("on_date")),
+    sample=dict(sample_meeting(), number="7", on_date=date(2026, 10, 15)),
     pattern="{n}",
     variables=PROTOCOL_VARIABLES,
 )
@@ -210,8 +260,9 @@ PROTOCOL = Doctype(
 PROTOCOL_EXTRACT = Doctype(
     key="protocol_extract",
     title="Выписка из протокола",
-    build=extract_context,
-    sample=lambda: extract_context(PROTOCOL.sample(), 2, date(2026, 10, 20)),
+    data=extract_data,  # (meeting, item=…, issued_on=…)
+    context=lambda plain: extract_context(plain["protocol"], plain["item"], plain["issued_on"]),
+    sample={"protocol": PROTOCOL.sample_context(), "item": 2, "issued_on": date(2026, 10, 20)},
     # Extracts are copies of a registered protocol and take no number of their own.
     series="protocol_extract",
     pattern="{n}",
@@ -225,5 +276,3 @@ PROTOCOL_EXTRACT = Doctype(
         "issued_text": "дата выдачи выписки 20.10.2026",
     },
 )
-
-DOCTYPES = (PROTOCOL, PROTOCOL_EXTRACT)

@@ -13,10 +13,8 @@ from ..core.errors import fail
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import int_arg, paginate
-from ..documents import registry
-from ..documents.engine import RenderError
+from ..documents import api as documents
 from . import services
-from .documents import extract_context, protocol_context
 from .forms import BodyForm, MeetingForm, MemberForm, apply_row_action
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -330,8 +328,6 @@ def register(meeting_id):
     except services.NotReady as error:
         flash(f"Протокол нельзя зарегистрировать: {error}", "danger")
         return back
-    except RenderError as error:
-        fail(422, str(error))
     audit("meeting_registered", document, details=f"№ {document.number}")
     flash(f"Протокол зарегистрирован: № {document.number} от "
           f"{document.registered_on:%d.%m.%Y}.", "success")
@@ -342,13 +338,6 @@ def _send_docx(data, name):
     return send_bytes(data, name)
 
 
-def _protocol(meeting):
-    """The protocol context: the registered snapshot, or the draft built now."""
-    if meeting.document is not None:
-        return meeting.document.context
-    return protocol_context(services.meeting_data(meeting))
-
-
 @bp.route("/<int:meeting_id>/protocol.docx")
 @access(*STAFF)
 def protocol(meeting_id):
@@ -356,11 +345,8 @@ def protocol(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     if meeting.document is not None:
         return redirect(url_for("documents.download", doc_id=meeting.document_id))
-    try:
-        data = registry.render("protocol", _protocol(meeting))
-    except RenderError as error:
-        fail(422, str(error))
-    return _send_docx(data, f"Проект протокола {meeting.meeting_date:%d.%m.%Y}.docx")
+    return _send_docx(documents.render("protocol", meeting),
+                      f"Проект протокола {meeting.meeting_date:%d.%m.%Y}.docx")
 
 
 @bp.route("/<int:meeting_id>/items/<int:number>/extract.docx")
@@ -369,12 +355,8 @@ def extract(meeting_id, number):
     """An extract of agenda item `number`, made on request from the registered protocol (or
     the draft) and dated today; it is a certified copy, so it takes no number of its own."""
     meeting = _meeting_or_404(meeting_id)
-    context = _protocol(meeting)
-    if not 1 <= number <= len(context["items"]):
+    if not 1 <= number <= meeting.items.count():  # a registered meeting never changes
         fail(404, "В протоколе нет такого вопроса.")
-    try:
-        data = registry.render("protocol_extract", extract_context(context, number, date.today()))
-    except RenderError as error:
-        fail(422, str(error))
+    data = documents.render("protocol_extract", meeting, item=number, issued_on=date.today())
     label = f"№ {meeting.document.number}" if meeting.document else "(проект)"
     return _send_docx(data, f"Выписка из протокола {label}, вопрос {number}.docx")

@@ -4,8 +4,7 @@ import re
 from models import (AgendaItem, Body, BodyMember, Decision, Meeting, MeetingAttendee,
                     MeetingGuest, db, now)
 
-from ..documents import services as documents
-from .documents import protocol_context
+from ..documents import api as documents
 
 
 class InUse(Exception):
@@ -117,11 +116,6 @@ def meeting_members(body, meeting=None):
     return BodyMember.ordered(query)
 
 
-def _votes(item):
-    values = (item.votes_for, item.votes_against, item.votes_abstained)
-    return None if all(v is None for v in values) else tuple(v or 0 for v in values)
-
-
 def form_data(meeting):
     """A saved meeting as MeetingForm data."""
     items = []
@@ -183,33 +177,6 @@ def save_meeting(data, body, author, meeting=None):
     return Meeting.get_by_id(meeting.id)
 
 
-def _person(member):
-    return {"full_name": member.full_name, "job_title": member.job_title} if member else None
-
-
-def meeting_data(meeting):
-    """The meeting as the plain description protocol_context() reads (see sample_meeting)."""
-    body = meeting.body
-    others = [a.member for a in meeting.attendees
-              if a.member_id not in (meeting.chair_id, meeting.secretary_id)]
-    return {
-        "organization_name": body.organization.full_name,
-        "body_name_genitive": body.name_genitive,
-        "meeting_date": meeting.meeting_date,
-        "place": meeting.place,
-        "chair": _person(meeting.chair),
-        "secretary": _person(meeting.secretary),
-        "attendees": [_person(m) for m in BodyMember.ordered(others)],
-        "guests": [_person(g) for g in meeting.guests.order_by(MeetingGuest.position)],
-        "items": [{"title": item.title, "speaker": item.speaker, "heard": item.heard,
-                   "spoke": item.spoke, "votes": _votes(item),
-                   "decisions": [{"text": d.text, "executor": d.executor,
-                                  "deadline": d.deadline}
-                                 for d in item.decisions.order_by(Decision.position)]}
-                  for item in meeting.items.order_by(AgendaItem.position)],
-    }
-
-
 def check_ready(meeting):
     """A protocol needs a chair, a secretary, and agenda items that each have a decision."""
     if meeting.chair_id is None or meeting.secretary_id is None:
@@ -228,13 +195,11 @@ def register_meeting(meeting, author):
     if not meeting.is_draft:
         raise NotEditable()
     check_ready(meeting)
-    data = meeting_data(meeting)
     with db.atomic():
-        document = documents.register_document(
+        document = documents.register(
             # The register shows «Протокол заседания № …» beside the title: name the body.
-            "protocol", meeting.body.name,
-            lambda number, on_date: protocol_context(data, number, on_date),
-            meeting.meeting_date, author=author, organization=meeting.body.organization_id,
+            "protocol", meeting, title=meeting.body.name, on_date=meeting.meeting_date,
+            author=author, organization=meeting.body.organization_id,
             source=("meeting", meeting.id))
         locked = Meeting.update(document=document, updated_at=now()).where(
             (Meeting.id == meeting.id) & Meeting.document.is_null()).execute()

@@ -1,7 +1,7 @@
 """Demo: the department's registered and published order on quality monitoring."""
 from models import Order, Organization, User
 
-from ..documents.services import publish_document
+from ..documents import api as documents
 from . import services
 from .documents import sample_order
 
@@ -15,5 +15,5 @@ def load_demo_orders():
     data["version"] = ""
     order = services.save_order(data, department.id, author.id)
     document = services.register_order(Order.get_by_id(order.id), author.id)
-    publish_document(document)
+    documents.publish(document)
     return order

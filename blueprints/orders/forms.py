@@ -45,6 +45,31 @@ class OrderForm(VersionedForm):
                           description="ФИО и телефон исполнителя")
     annexes = FieldList(FormField(AnnexForm), max_entries=20)
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)  # the request's form, or None
+        self._posted = formdata
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def _posted_rows(self, field):
+        """How many rows were posted for a list field: WTForms keeps only max_entries of them
+        and drops the rest without a word, so the count is taken from the request itself."""
+        if not getattr(self, "_posted", None):
+            return len(field.entries)
+        return len(set(field._extract_indices(field.name, self._posted)))
+
+    def _refuse_dropped(self, field, what):
+        posted = self._posted_rows(field)
+        if posted > field.max_entries:
+            raise ValidationError(
+                f"В форме {posted} {what}, а принимается не больше {field.max_entries}: ничего "
+                f"не сохранено. Разделите документ или вынесите перечень в приложение.")
+
+    def validate_clauses(self, field):
+        self._refuse_dropped(field, "пунктов")
+
+    def validate_annexes(self, field):
+        self._refuse_dropped(field, "приложений")
+
     def validate_heading(self, field):
         if field.data and field.data.rstrip().endswith("."):
             raise ValidationError("Заголовок пишется без точки в конце.")

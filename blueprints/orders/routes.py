@@ -15,10 +15,11 @@ from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
-from ..documents import registry
-from ..documents.engine import RenderError
+from ..documents import api as documents
+from ..jobs import engine as jobs
 from . import services
-from .documents import order_context
+from .batch import ORDERS_REGISTER, BatchForm, drafts_for
+from .documents import order_data
 from .forms import OrderForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -101,6 +102,28 @@ def create():
     return _form_response(form, None, 422 if form.errors else 200)
 
 
+@bp.route("/batch", methods=["GET", "POST"])
+@access(*AUTHORS)
+def batch():
+    """«Сформировать пакет приказов»: register the chosen drafts in one background job, numbers
+    in the listed order, with PDFs and one .zip; the job page shows the progress."""
+    drafts = list(drafts_for(current_user))
+    form = BatchForm()
+    form.orders.choices = [(o.id, f"{o.order_date:%d.%m.%Y} {o.kind_label} «{o.heading}»")
+                           for o in drafts]
+    if request.method == "GET":
+        form.orders.data = [o.id for o in drafts]
+    elif form.validate():
+        chosen = set(form.orders.data)
+        ids = [o.id for o in drafts if o.id in chosen]  # the listed order, not the posted one
+        job = jobs.start(ORDERS_REGISTER.key, ids, current_user,
+                         title=f"Пакет приказов ({len(ids)})", with_pdf=form.with_pdf.data)
+        audit("job_started", details=f"{job.id} {job.title}")
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return render_template("orders/batch.html", form=form, drafts=drafts), \
+        422 if form.errors else 200
+
+
 @bp.route("/<int:order_id>")
 @access(*STAFF)
 def show(order_id):
@@ -116,7 +139,7 @@ def show(order_id):
 def edit(order_id):
     order = _editable_or_404(order_id)
     if request.method == "GET":
-        data = services.order_data(order)
+        data = order_data(order)
         data.update(version=str(order.version), annexes=[
             {"title": a.title, "text": a.text, "table": a.table}
             for a in order.annexes.order_by(OrderAnnex.position)])
@@ -142,11 +165,7 @@ def edit(order_id):
 @access(*STAFF)
 def preview(order_id):
     order = get_visible_or_404(_visible(), Order, order_id)
-    try:
-        data = registry.render("order", order_context(services.order_data(order)))
-    except RenderError as error:
-        fail(422, str(error))
-    return send_bytes(data, f"Проект приказа {order.id}.docx")
+    return send_bytes(documents.render("order", order), f"Проект приказа {order.id}.docx")
 
 
 @bp.route("/<int:order_id>/register", methods=["POST"])
@@ -160,8 +179,6 @@ def register(order_id):
     except services.NotEditable:
         flash("Приказ уже зарегистрирован.", "warning")
         return redirect(url_for("orders.show", order_id=order.id), code=303)
-    except RenderError as error:
-        fail(422, str(error))
     audit("order_registered", document, details=f"№ {document.number}")
     flash(f"Приказ зарегистрирован: № {document.number} от "
           f"{document.registered_on:%d.%m.%Y}.", "success")

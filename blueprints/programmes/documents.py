@@ -2,11 +2,11 @@
 (order_programmes_approval.docx): context builders and sample data."""
 from datetime import date
 
-from models import Indicator, RiskFactor
+from models import Indicator, Order, Organization, RiskFactor
 
-from ..core.filters import date_num, genitive, place_of
-from ..documents.registry import Doctype
-from ..orders.documents import ORDER, order_context
+from ..core.filters import NBSP, date_num, fio_short, genitive, number, place_of
+from ..documents import api
+from ..documents.doctype import Doctype
 from . import sections as S
 from .reads import all_forms
 
@@ -46,7 +46,8 @@ def programme_data(programme, values=None):
         "analysis": {
             **{name: _shown(analysis, name) for name in
                ("results", "strengths", "weaknesses", "opportunities", "threats", "conclusion")},
-            "risks": [f"{code}. {risk_names.get(code, '')}" for code in analysis.risks.data or []]},
+            "risks": [{"code": code, "name": risk_names.get(code, "")}
+                      for code in analysis.risks.data or []]},
         "goal": goals.goal.data or "",
         "tasks": [{"text": row.form.text.data or "", "risks": ", ".join(row.form.risks.data or [])}
                   for row in goals.tasks],
@@ -61,10 +62,23 @@ def programme_data(programme, values=None):
         "risks": [{"risk": r.form.risk.data or "", "mitigation": r.form.mitigation.data or ""}
                   for r in forms["risks"].risks],
         "results": forms["results"].results.data or "",
-        "agreed": {"by": programme.agreed_by,
-                   "date": date_num(programme.agreed_on) if programme.agreed_on else ""},
+        "agreed": _agreed(programme),
         "approved": _approved(programme),
     }
+
+
+def _agreed(programme):
+    """The centre that agreed the programme and its head, who signs the stamp."""
+    if not programme.agreed_by:
+        return {}
+    centre = (Organization.select().where(Organization.full_name == programme.agreed_by)
+              .order_by(Organization.id).first())
+    position = ""
+    if centre is not None and centre.head_position:
+        position = f"{centre.head_position} {centre.short_name or centre.full_name}".strip()
+    return {"by": programme.agreed_by, "position": position,
+            "name": centre.head_name if centre is not None else "",
+            "date": date_num(programme.agreed_on) if programme.agreed_on else ""}
 
 
 def _approved(programme):
@@ -100,27 +114,79 @@ def _activity(form):
             "evidence": form.evidence.data or ""}
 
 
+def _unbroken(text):
+    """A line that must never wrap (the number line of a stamp): spaces made non-breaking."""
+    return text.replace(" ", NBSP)
+
+
 def _stamp(kind, data):
     """The three blocks of the title page; blanks to fill by hand where a value is missing."""
     if kind == "adopted":
         number, on = data["passport"].get("adopted_number"), data.get("adopted_on")
-        return ["ПРИНЯТА", "решением педагогического совета",
-                f"(протокол от {on or '__________'} № {number or '____'})"]
+        return ["ПРИНЯТА", "решением педагогического совета (протокол",
+                _unbroken(f"от {on or '__________'} № {number or '____'})")]
     if kind == "agreed":
         agreed = data.get("agreed") or {}
-        return ["СОГЛАСОВАНА", agreed.get("by") or "____________________",
-                agreed.get("date") or "«___» ____________ 20__ г."]
+        position = agreed.get("position") or agreed.get("by") or "____________________"
+        name = fio_short(agreed.get("name") or "") or "______________"
+        return ["СОГЛАСОВАНА", position, _unbroken(f"__________ {name}"),
+                _unbroken(agreed.get("date") or "«___» ____________ 20__ г.")]
     approved = data.get("approved") or {}
     on = approved.get("date")
-    return ["УТВЕРЖДЕНА", f"приказом {approved.get('by_genitive') or approved.get('by') or '____________'}",
-            f"от {on or '__________'} № {approved.get('number') or '____'}"]
+    by = approved.get("by_genitive") or approved.get("by") or "____________"
+    return ["УТВЕРЖДЕНА", f"приказом {by}",
+            _unbroken(f"от {on or '__________'} № {approved.get('number') or '____'}")]
+
+
+def _risk(item):
+    """A risk of the profile as (catalogue code, name); older data held «2. Name»."""
+    if isinstance(item, dict):
+        return str(item.get("code") or ""), item.get("name") or ""
+    code, _, name = str(item).partition(". ")
+    return (code, name) if name else ("", code)
+
+
+def _sentence_with(text, reference):
+    """«Повысить мотивацию (факторы риска: 1, 2).»: the reference inside the sentence."""
+    text = (text or "").strip()
+    end = text[-1] if text and text[-1] in ".;!?" else "."
+    body = text.rstrip(".;!? ")
+    return f"{body}{f' ({reference})' if reference else ''}{end}"
+
+
+def _filled(row, *names):
+    return any(str(row.get(name) or "").strip() for name in names)
 
 
 def programme_context(data):
-    """Plain data for programme.docx from programme_data()."""
+    """Plain data for programme.docx from programme_data(): rows without data are left out
+    (no empty numbered rows), risks of the profile numbered 1..n and cited by that number."""
     years = data["years"]
     period = f"{years[0]}–{years[-1]}" if years else ""
     p = data["passport"]
+    analysis = data["analysis"]
+    profile = [_risk(item) for item in analysis.get("risks") or []]
+    profile = [(code, name) for code, name in profile if name or code]
+    position = {code: str(n) for n, (code, _) in enumerate(profile, 1) if code}
+    # Tasks renumbered without the empty ones; activities cite the new numbers.
+    task_numbers, tasks = {}, []
+    for index, task in enumerate(data["tasks"], 1):
+        if not (task.get("text") or "").strip():
+            continue
+        task_numbers[str(index)] = str(len(tasks) + 1)
+        codes = [c.strip() for c in (task.get("risks") or "").split(",") if c.strip()]
+        cited = [position.get(code) for code in codes if position.get(code)]
+        reference = f"факторы риска: {', '.join(cited)}" if cited else ""
+        tasks.append({"number": f"{len(tasks) + 1}.",
+                      "text": _sentence_with(task["text"], reference),
+                      "risks": ", ".join(cited)})
+    indicators = [i for i in data["indicators"]
+                  if _filled(i, "name", "baseline", "source", "responsible")
+                  or any(str(t).strip() for t in i.get("targets") or [])]
+    activities = [a for a in data["activities"]
+                  if _filled(a, "title", "when", "responsible", "result")]
+    finance = [f for f in data["resources"]["finance"] if _filled(f, "item", "amount")]
+    risks = [r for r in data["risks"] if _filled(r, "risk", "mitigation")]
     passport = [
         ("Наименование программы", p["title"]),
         ("Полное наименование образовательной организации", data["school_name"]),
@@ -129,52 +195,58 @@ def programme_context(data):
         ("Разработчики", p["developers"]),
         ("Исполнители", p["executors"]),
         ("Цель", data["goal"]),
-        ("Задачи", "\n".join(f"{n}. {t['text']}" for n, t in enumerate(data["tasks"], 1))),
+        ("Задачи", "\n".join(f"{t['number']} {t['text']}" for t in tasks)),
         ("Целевые показатели", "\n".join(
-            f"{n}. {i['name']}" for n, i in enumerate(data["indicators"], 1))),
-        ("Сроки и этапы реализации", f"{period} годы\n{p['stages']}".strip()),
+            f"{n}. {i['name']}" for n, i in enumerate(indicators, 1))),
+        ("Сроки и этапы реализации", f"{period} годы\n{p['stages']}".strip() if period
+         else p["stages"]),
         ("Объём и источники финансирования", p["funding"]),
         ("Ожидаемые результаты", data["results"]),
         ("Система организации контроля", p["control"]),
         ("Руководитель программы", p["head"]),
         ("Контакты", p["contacts"]),
     ]
-    analysis = data["analysis"]
-    finance = data["resources"]["finance"]
     return {
         "is_draft": not (data.get("approved") or {}).get("number"),
         "stamps": [_stamp(kind, data) for kind in ("adopted", "agreed", "approved")],
         "school_name": data["school_name"],
         "title": p["title"],
-        "place_year": ", ".join(x for x in (data.get("place", ""), str(years[0]) if years else "")
-                                if x),
-        "passport": [{"label": label, "lines": _lines(value)} for label, value in passport],
+        "place_year": ", ".join(
+            x for x in (data.get("place", ""), str(years[0]) if years else "") if x),
+        "passport": [{"label": label, "lines": _lines(value)} for label, value in passport
+                     if _lines(value)],
         "info": [{"label": label, "lines": _lines(data["info"][key])} for key, label in (
             ("general", "Общие сведения"), ("students", "Число обучающихся"),
             ("teachers", "Число педагогических работников"),
             ("context", "Социальный контекст и контингент"), ("staffing", "Кадровый состав"))
-            if data["info"][key]],
+            if _lines(data["info"][key])],
         "results_3y": _lines(analysis["results"]),
+        # All four quarters or none: an empty SWOT table is not printed.
         "swot": [{"title": title, "points": _lines(analysis[key])} for key, title in (
             ("strengths", "Сильные стороны"), ("weaknesses", "Слабые стороны"),
-            ("opportunities", "Возможности"), ("threats", "Угрозы"))],
-        "risk_profile": analysis["risks"],
+            ("opportunities", "Возможности"), ("threats", "Угрозы"))]
+        if any(_lines(analysis[key]) for key in ("strengths", "weaknesses", "opportunities",
+                                                  "threats")) else [],
+        "risk_profile": [f"{n}. {name}" for n, (_, name) in enumerate(profile, 1)],
         "conclusion": _lines(analysis["conclusion"]),
-        "goal": data["goal"],
-        "tasks": [{"number": f"{n}.", "text": t["text"],
-                   "risks": f" (факторы риска: {t['risks']})" if t["risks"] else ""}
-                  for n, t in enumerate(data["tasks"], 1)],
+        "goal": (data["goal"] or "").strip(),
+        "tasks": tasks,
         "years": [str(y) for y in years],
-        "indicators": [dict(i, number=str(n)) for n, i in enumerate(data["indicators"], 1)],
-        "activities": [dict(a, number=str(n), task=f"Задача {a['task']}" if a["task"] else "")
-                       for n, a in enumerate(data["activities"], 1)],
+        "indicators": [dict(i, number=str(n), baseline=number(i["baseline"]),
+                            targets=[number(t) for t in i["targets"]])
+                       for n, i in enumerate(indicators, 1)],
+        "activities": [dict(a, number=str(n),
+                            task=f"Задача{NBSP}{task_numbers.get(str(a['task']), a['task'])}"
+                            if a["task"] else "")
+                       for n, a in enumerate(activities, 1)],
         "staff": _lines(data["resources"]["staff"]),
         "equipment": _lines(data["resources"]["equipment"]),
         "information": _lines(data["resources"]["information"]),
-        "finance": [dict(f, number=str(n)) for n, f in enumerate(finance, 1)],
+        "finance": [dict(f, number=str(n), amount=number(f["amount"]))
+                    for n, f in enumerate(finance, 1)],
         "implementation": _lines(data["mechanism"]["implementation"]),
         "monitoring": _lines(data["mechanism"]["monitoring"]),
-        "risks": [dict(r, number=str(n)) for n, r in enumerate(data["risks"], 1)],
+        "risks": [dict(r, number=str(n)) for n, r in enumerate(risks, 1)],
         "results": _lines(data["results"]),
     }
 
@@ -198,7 +270,8 @@ def sample_programme(indicators=4, activities=6, years=3):
                      "stages": "I этап — 2026 г., подготовительный\nII этап — 2027 г., "
                                "основной\nIII этап — 2028 г., обобщающий",
                      "funding": "В рамках муниципального задания; 150 000 руб. — грант",
-                     "control": "Ежеквартальный отчёт педагогическому совету & управлению",
+                     "control": "Ежеквартальный отчёт педагогическому совету и управлению "
+                                "образования",
                      "head": "Директор Кузнецова Ирина Петровна",
                      "contacts": "8 (39145) 2-33-44, school3@example.ru",
                      "adopted_number": "1"},
@@ -212,8 +285,8 @@ def sample_programme(indicators=4, activities=6, years=3):
                      "opportunities": "Школа-партнёр в райцентре",
                      "threats": "Отток семей из села",
                      "conclusion": "Главные причины — кадровые и мотивационные.",
-                     "risks": ["2. Дефицит педагогических кадров",
-                               "10. Низкая учебная мотивация обучающихся"]},
+                     "risks": [{"code": "2", "name": "Дефицит педагогических кадров"},
+                               {"code": "10", "name": "Низкая учебная мотивация обучающихся"}]},
         "goal": "Повысить качество образования и перевести школу в эффективный режим работы.",
         "tasks": [{"text": "Восполнить дефицит учителей математики.", "risks": "2"},
                   {"text": "Повысить учебную мотивацию обучающихся.", "risks": "10"}],
@@ -225,7 +298,7 @@ def sample_programme(indicators=4, activities=6, years=3):
             for n in range(indicators)],
         "activities": [
             {"task": str(1 + n % 2), "title": f"Мероприятие {n + 1}: методический семинар "
-                                             "для учителей & родителей",
+                                             "для учителей и родителей",
              "when": "ежемесячно" if n % 3 == 0 else "01.10.2026 – 30.11.2026",
              "responsible": "Заместитель директора по УР", "participants": "Учителя 5–9 классов",
              "result": "Разработаны индивидуальные маршруты", "evidence": "Протокол"}
@@ -239,7 +312,9 @@ def sample_programme(indicators=4, activities=6, years=3):
                       "monitoring": "Мониторинг показателей — два раза в год."},
         "risks": [{"risk": "Уход педагогов", "mitigation": "Наставничество, доплаты"}],
         "results": "Снижение доли «2» на ВПР до 20 %\nРост качества знаний до 40 %",
-        "agreed": {"by": "МКУ «Центр развития образования»", "date": "15.09.2026"},
+        "agreed": {"by": "МКУ «Центр развития образования»",
+                   "position": "Директор МКУ «Центр развития образования»",
+                   "name": "Соколова Анна Викторовна", "date": "15.09.2026"},
         "approved": {"by": "управления образования", "number": "01-07/52",
                      "date": "01.10.2026"},
     }
@@ -256,15 +331,33 @@ def approval_context(order, programmes, number="", on_date=None):
         "title": "Перечень программ повышения качества образования",
         "header": ["№ п/п", "Образовательная организация", "Наименование программы",
                    "Срок реализации"], "rows": rows}])
-    return order_context(description, number, on_date)
+    # An approval order is an order: the order doctype makes its context.
+    return api.context("order", plain=dict(description, number=number, on_date=on_date))
+
+
+def founder_of(organization_name):
+    """The founder line over an organisation's name: the one its last order carried, else
+    «Администрация …» read from «Управление образования администрации …»; «» when unknown."""
+    if not organization_name:
+        return ""
+    last = (Order.select(Order.founder)
+            .join(Organization, on=(Order.organization == Organization.id))
+            .where((Organization.full_name == organization_name) & (Order.founder != ""))
+            .order_by(Order.order_date.desc(), Order.id.desc()).first())
+    if last is not None:
+        return last.founder
+    _, found, rest = organization_name.partition(" администрации ")
+    return f"Администрация {rest.strip()}" if found and rest.strip() else ""
 
 
 def approval_order(organization_name, on_date, signer_position="", signer_name="",
                    founder="", place="", executor_note=""):
-    """The department's order with its standard wording; the user may adjust it."""
+    """The department's order with its standard wording; the user may adjust it. The founder
+    line, when not given, is the one of the department's own orders (or read from its name)."""
     year = on_date.year
     return {
-        "kind": "order", "founder": founder, "organization_name": organization_name,
+        "kind": "order", "founder": founder or founder_of(organization_name),
+        "organization_name": organization_name,
         "order_date": on_date, "place": place,
         "heading": f"Об утверждении программ повышения качества образования "
                    f"общеобразовательных организаций на {year}–{year + 2} годы",
@@ -285,23 +378,46 @@ def approval_order(organization_name, on_date, signer_position="", signer_name="
     }
 
 
+def approval_data(record):
+    """The approval order as plain data: `record` is {"order": approval_order() as the user
+    adjusted it, "programmes": [Programme]}."""
+    return {"order": record["order"],
+            "programmes": [programme_data(p) for p in record["programmes"]]}
+
+
+def approved_programme_data(programme, approved=None):
+    """programme_data(), stamped with the approving order's requisites (`approved`: by,
+    number, date) when it is registered together with that order."""
+    data = programme_data(programme)
+    if approved is not None:
+        data["approved"] = approved
+    return data
+
+
 def _sample_approval():
     order = approval_order("Управление образования администрации муниципального образования "
                            "Новоречинский район", date(2026, 10, 1), "Начальник управления",
-                           "Волков Михаил Евгеньевич", place="г. Новоречинск")
-    return approval_context(order, [sample_programme()], "01-07/52", date(2026, 10, 1))
+                           "Волков Михаил Евгеньевич", place="г. Новоречинск",
+                           # Given, not looked up: a sample reads no database.
+                           founder="Администрация муниципального образования Новоречинский "
+                                   "район")
+    return {"order": order, "programmes": [sample_programme()], "number": "01-07/52",
+            "on_date": date(2026, 10, 1)}
 
 
 PROGRAMME = Doctype(
     key="programme",
     title="Программа повышения качества образования",
-    build=programme_context,
-    sample=lambda: programme_context(sample_programme()),
     series="programme",
+    data=approved_programme_data,  # (programme, approved=None)
+    context=programme_context,  # the number is the approving order's, inside the data
+    sample=sample_programme(),
     pattern="П-{n}",
     variables={
         "is_draft": "программа ещё не утверждена: на титульном листе отметка «ПРОЕКТ»",
-        "stamps": "три грифа титульного листа (ПРИНЯТА, СОГЛАСОВАНА, УТВЕРЖДЕНА): списки строк",
+        "stamps": "три грифа титульного листа (ПРИНЯТА, СОГЛАСОВАНА — с должностью, линией "
+                  "подписи и «И.О. Фамилия», УТВЕРЖДЕНА): списки строк; строка с номером — "
+                  "с неразрывными пробелами",
         "school_name": "полное наименование образовательной организации",
         "title": "наименование программы",
         "place_year": "место и год («с. Заречное, 2026»)",
@@ -309,10 +425,12 @@ PROGRAMME = Doctype(
         "info": "информационная справка: label, lines",
         "results_3y": "абзацы о результатах за три года",
         "swot": "SWOT-анализ: title, points",
-        "risk_profile": "факторы риска школы: «2. Дефицит педагогических кадров»",
+        "risk_profile": "факторы риска школы, пронумерованные по порядку: «1. Дефицит "
+                        "педагогических кадров»",
         "conclusion": "абзацы выводов анализа",
         "goal": "цель программы",
-        "tasks": "задачи: number, text, risks",
+        "tasks": "задачи: number, text (предложение с отсылкой «(факторы риска: 1, 2).»), "
+                 "risks (номера факторов в рисковом профиле)",
         "years": "годы реализации — столбцы таблицы показателей",
         "indicators": "показатели: number, name, unit, direction, baseline, baseline_year, "
                       "targets (по годам), source, responsible",
@@ -332,11 +450,11 @@ PROGRAMME = Doctype(
 APPROVAL = Doctype(
     key="order_programmes_approval",
     title="Приказ об утверждении программ",
-    build=approval_context,
-    sample=_sample_approval,
     series="order",  # the department's orders share one yearly numbering
+    data=approval_data,
+    context=lambda plain: approval_context(plain["order"], plain["programmes"],
+                                           plain.get("number", ""), plain.get("on_date")),
+    sample=_sample_approval(),
     pattern="{n}",
-    variables=ORDER.variables,
+    variables=api.variables_of("order"),  # the order's template context
 )
-
-DOCTYPES = (PROGRAMME, APPROVAL)

@@ -19,12 +19,11 @@ from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
 from ..core.stash import keeps_typing, restore_form
 from ..core.urls import back_path
-from ..documents import registry
-from ..documents.engine import RenderError
+from ..documents import api as documents
 from ..documents.storage import storage
 from . import reads, services
 from . import sections as S
-from .documents import approval_context, approval_order, programme_context, programme_data
+from .documents import approval_order
 from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, NewProgrammeForm,
                     RiskFactorForm)
 
@@ -403,10 +402,7 @@ def download(programme_id):
         data = storage().get(document.sha256)
         name = f"Программа {programme.school.short_name} № {document.number}.docx"
     else:
-        try:
-            data = registry.render("programme", programme_context(programme_data(programme)))
-        except RenderError as error:
-            fail(422, str(error))
+        data = documents.render("programme", programme)
         name = f"Проект программы {programme.school.short_name}.docx"
     return send_bytes(data, name)
 
@@ -449,8 +445,8 @@ def approve():
             form.programmes.errors = ["Часть отмеченных программ уже не ждёт утверждения: "
                                       "обновите страницу."]
         elif request.form.get("preview"):
-            data = registry.render("order_programmes_approval", approval_context(
-                _order_from(form), [programme_data(p) for p in chosen]))
+            data = documents.render("order_programmes_approval",
+                                    {"order": _order_from(form), "programmes": chosen})
             return send_bytes(data, "Проект приказа об утверждении программ.docx")
         else:
             try:
@@ -459,8 +455,6 @@ def approve():
                                                        current_user.organization_id)
             except services.InvalidTransition as error:
                 fail(409, str(error))
-            except RenderError as error:
-                fail(422, str(error))
             audit("programmes_approved", document, details=f"№ {document.number}: " + ", ".join(
                 p.school.short_name for p in chosen))
             flash(f"Приказ зарегистрирован: № {document.number} от "

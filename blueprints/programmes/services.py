@@ -7,9 +7,8 @@ from models import (GeneratedDocument, Programme, ProgrammeComment, ProgrammeRev
                     ProgrammeSection, db, now)
 
 from ..core.filters import date_num, genitive
-from ..documents import services as documents
+from ..documents import api as documents
 from . import sections as S
-from .documents import approval_context, programme_context, programme_data
 from .reads import stored_values
 
 EDITABLE = ("draft", "returned")
@@ -164,22 +163,18 @@ def approve_programmes(programmes, order, author, organization):
         raise InvalidTransition("Отметьте хотя бы одну согласованную программу.")
     if any(p.status != "agreed" for p in programmes):
         raise InvalidTransition("Утвердить можно только согласованные программы.")
-    rows = [programme_data(p) for p in programmes]
     with db.atomic():
-        document = documents.register_document(
-            "order_programmes_approval", order["heading"],
-            lambda number, on_date: approval_context(order, rows, number, on_date),
-            order["order_date"], author=author, organization=organization,
-            source=("programme_approval", programmes[0].id))
+        document = documents.register(
+            "order_programmes_approval", {"order": order, "programmes": programmes},
+            title=order["heading"], on_date=order["order_date"], author=author,
+            organization=organization, source=("programme_approval", programmes[0].id))
         stamp = {"by": genitive(order["organization_name"]), "number": document.number,
                  "date": date_num(document.registered_on)}
-        for programme, data in zip(programmes, rows):
-            data["approved"] = stamp
-            registered = documents.register_document(
-                "programme", programme.title or "Программа",
-                lambda number, on_date, data=data: programme_context(data),
-                document.registered_on, author=author, organization=programme.school_id,
-                source=("programme", programme.id))
+        for programme in programmes:
+            registered = documents.register(
+                "programme", programme, approved=stamp, title=programme.title or "Программа",
+                on_date=document.registered_on, author=author,
+                organization=programme.school_id, source=("programme", programme.id))
             _move(programme, ("agreed",), "approved", approval=document, document=registered)
     return document
 
@@ -188,11 +183,11 @@ def publish_programmes(document):
     """Publish an approval order and every programme it approved (those not yet public)."""
     with db.atomic():
         if document.status == "registered":
-            documents.publish_document(document)
+            documents.publish(document)
         for programme in Programme.select().where((Programme.approval == document.id)
                                                   & (Programme.status == "approved")):
             own = GeneratedDocument.get_or_none(GeneratedDocument.id == programme.document_id)
             if own is not None and own.status == "registered":
-                documents.publish_document(own)
+                documents.publish(own)
             _move(programme, ("approved",), "published")
 

@@ -104,6 +104,8 @@ def pdf_download(year, slug):
         data = pdf.ensure_pdf(document)
     except pdf.PdfError as error:
         fail(503, str(error))
+    if request.args.get("inline") == "1":  # the viewer embedded in the public page
+        return listing.show_pdf(document, data)
     return listing.send_pdf(document, data)
 
 

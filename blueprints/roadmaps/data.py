@@ -1,6 +1,7 @@
 """A road map as the plain description its documents and exports are built from."""
 from collections import defaultdict
 
+from flask import current_app, has_app_context
 from peewee import JOIN
 
 from models import (ActivityEvidence, GeneratedDocument, Organization, RoadmapActivity,
@@ -20,14 +21,18 @@ def _evidence(item, site_url):
                 "date": None, "url": ""}
     document = item.document if item.document_id else None
     if document is not None:
+        # Absolute from the configured site address; without one, no link: the document is
+        # cited by its kind, number and date (a bare «/docs/…» path means nothing on paper).
         public = (f"{site_url.rstrip('/')}/docs/{document.year}/{document.slug}"
-                  if document.status == "published" and document.slug else "")
+                  if site_url and document.status == "published" and document.slug else "")
         # Cited by its kind: «Приказ № 45 от 01.09.2026».
         return {"kind": "document", "title": doctype_title(document.doctype),
                 "number": document.number or "",
                 "date": document.registered_on, "url": public}
-    return {"kind": item.kind, "title": item.title, "number": "", "date": None,
-            "url": item.url if item.kind == "url" else ""}
+    url = (item.url or "") if item.kind == "url" else ""
+    if url.startswith("/") and not url.startswith("//"):  # a page of this site
+        url = f"{site_url.rstrip('/')}{url}" if site_url else ""
+    return {"kind": item.kind, "title": item.title, "number": "", "date": None, "url": url}
 
 
 def evidence_by_activity(activity_ids, viewer):
@@ -65,7 +70,11 @@ def _label(item):
 
 def roadmap_data(roadmap, viewer, site_url=""):
     """The road map as `viewer` may see it: documents of other organisations they may not
-    see are named without their title and number."""
+    see are named without their title and number. Links are absolute from `site_url` (the
+    configured SITE_URL when not given); the organisation's head signs, `viewer` is the
+    executor (with the organisation's phone)."""
+    if not site_url and has_app_context():
+        site_url = current_app.config.get("SITE_URL") or ""
     activity_ids = RoadmapActivity.select(RoadmapActivity.id).where(
         RoadmapActivity.roadmap == roadmap.id)
     evidence = {activity_id: [_evidence(item, site_url) for item in items]
@@ -79,8 +88,13 @@ def roadmap_data(roadmap, viewer, site_url=""):
             "audience": a.audience, "expected_result": a.expected_result, "status": a.status,
             "execution": a.execution, "evidence": evidence.get(a.id, [])})
     organization = Organization.get_by_id(roadmap.organization_id)
+    own = getattr(viewer, "organization", None) if getattr(viewer, "organization_id", None) \
+        else None
     return {
         "title": roadmap.title, "organization_name": organization.full_name,
+        "signer_position": organization.head_position, "signer_name": organization.head_name,
+        "executor": getattr(viewer, "full_name", "") or "",
+        "executor_phone": (own.phone if own is not None else "") or organization.phone,
         "approved_by": roadmap.approved_by, "approved_number": roadmap.approved_number,
         "approved_on": roadmap.approved_on, "period_start": roadmap.period_start,
         "period_end": roadmap.period_end,

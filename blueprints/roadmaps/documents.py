@@ -8,8 +8,9 @@ The contexts hold only str, int, bool, lists and dicts: they are stored in the r
 """
 from datetime import date
 
-from ..core.filters import date_num
-from ..documents.registry import Doctype
+from ..core.filters import date_num, fio_short
+from ..documents.doctype import Doctype
+from .data import roadmap_data
 
 STATUS_LABELS = {
     "planned": "запланировано",
@@ -66,8 +67,30 @@ def period_text(data):
     return str(start or end or "")
 
 
-def _activity(activity):
-    return {"number": (activity.get("number") or "").strip(),
+def activity_number(activity, section, position, running):
+    """The number as written; for an unnumbered activity «2.3» (its section's number and its
+    place in the section), or its place in the whole road map when the section has none."""
+    number = (activity.get("number") or "").strip()
+    if number:
+        return number
+    section_number = (section.get("number") or "").strip().rstrip(".")
+    return f"{section_number}.{position}" if section_number else str(running)
+
+
+def _numbered(data):
+    """[(section, [(activity, number)])]: every activity with the number it is printed with."""
+    out, running = [], 0
+    for section in data.get("sections") or []:
+        activities = []
+        for position, activity in enumerate(section.get("activities") or [], 1):
+            running += 1
+            activities.append((activity, activity_number(activity, section, position, running)))
+        out.append((section, activities))
+    return out
+
+
+def _activity(activity, number=None):
+    return {"number": number or (activity.get("number") or "").strip(),
             "title": activity.get("title") or "",
             "deadline": deadline_text(activity),
             "responsible": activity.get("responsible") or "",
@@ -75,19 +98,32 @@ def _activity(activity):
             "expected_result": activity.get("expected_result") or ""}
 
 
+def executor_note(data):
+    """«Белова Наталья Сергеевна, 8 (39145) 2-11-22»: who prepared the document."""
+    return ", ".join(part for part in ((data.get("executor") or "").strip(),
+                                       (data.get("executor_phone") or "").strip()) if part)
+
+
 def _common(data):
+    """The requisites both documents carry: organisation, approval stamp, signer, executor."""
     return {"stamp": stamp_lines(data), "title": data.get("title") or "",
             "organization_name": data.get("organization_name") or "",
-            "period": period_text(data)}
+            "period": period_text(data),
+            "signer_position": (data.get("signer_position") or "").strip(),
+            "signer_name": fio_short((data.get("signer_name") or "").strip()),
+            "executor_note": executor_note(data)}
 
 
 def roadmap_context(data):
     """Plain data for roadmap.docx (and roadmap_xlsx) from a road map description."""
-    return {**_common(data), "sections": [
-        {"number": (s.get("number") or "").strip(), "title": s.get("title") or "",
-         "heading": section_heading(s),
-         "activities": [_activity(a) for a in s.get("activities") or []]}
-        for s in data.get("sections") or []]}
+    compiled = data.get("as_of")  # the date the document is made on (document_data)
+    return {**_common(data),
+            "date_text": date_num(compiled) if compiled else "«___» ____________ 20__ г.",
+            "sections": [
+                {"number": (s.get("number") or "").strip(), "title": s.get("title") or "",
+                 "heading": section_heading(s),
+                 "activities": [_activity(a, number) for a, number in activities]}
+                for s, activities in _numbered(data)]}
 
 
 def evidence_lines(evidence):
@@ -99,6 +135,8 @@ def evidence_lines(evidence):
             (item.get("title") or "").strip(), f"№ {number}" if number else "",
             f"от {date_num(on)}" if on else "") if part)
         url = (item.get("url") or "").strip()
+        if not url.lower().startswith(("http://", "https://")):
+            url = ""  # a link a reader can't follow from paper is not printed
         lines += [line for line in (text, url) if line]
     return lines
 
@@ -118,13 +156,13 @@ def report_context(data, on_date):
     the status, the execution information and the evidence of each activity, and a summary."""
     context = _common(data)
     sections, total, done, overdue = [], 0, 0, 0
-    for section in data.get("sections") or []:
+    for section, numbered in _numbered(data):
         activities = []
-        for activity in section.get("activities") or []:
+        for activity, number in numbered:
             status = activity.get("status") or "planned"
             late = is_overdue(activity, on_date)
             label = STATUS_LABELS.get(status, status)
-            activities.append({**_activity(activity), "status_code": status,
+            activities.append({**_activity(activity, number), "status_code": status,
                                "status": f"{label}, просрочено" if late else label,
                                "overdue": late, "execution": activity.get("execution") or "",
                                "evidence": evidence_lines(activity.get("evidence"))})
@@ -144,8 +182,9 @@ def report_context(data, on_date):
             "summary": {"total": total, "done": done, "overdue": overdue, "percent_done": share,
                         "text": f"Всего мероприятий — {total}, выполнено — {done} "
                                 f"({share}\u00a0%), просрочено — {overdue}.",
+                        # a section without a heading is only counted in the totals
                         "sections": [{"heading": s["heading"], "done": s["done"],
-                                      "total": s["total"]} for s in sections]}}
+                                      "total": s["total"]} for s in sections if s["heading"]]}}
 
 
 # --- sample data --------------------------------------------------------------------------
@@ -177,6 +216,9 @@ def sample_roadmap():
                        "образования Новоречинский район",
         "approved_number": "01-07/45", "approved_on": date(2026, 3, 12),
         "period_start": 2026, "period_end": 2027,
+        "signer_position": "Начальник управления образования",
+        "signer_name": "Волков Михаил Евгеньевич",
+        "executor": "Белова Наталья Сергеевна", "executor_phone": "8 (39145) 2-11-22",
         "sections": [
             {"number": "1", "title": "Организационные мероприятия", "activities": [
                 _act("1.1", "Утверждение перечня школ с низкими образовательными результатами",
@@ -189,7 +231,7 @@ def sample_roadmap():
                             "школ-партнёров", "Апрель - май 2026", date(2026, 4, 1),
                      date(2026, 5, 31), f"{CENTRE}, руководители ОО", "ОО — участники проекта",
                      "Подписаны соглашения, утверждены планы взаимодействия", status="done",
-                     execution="Подписаны 4 соглашения & планы взаимодействия.",
+                     execution="Подписаны 4 соглашения и планы взаимодействия.",
                      evidence=[_evidence("document", "Протокол", "3", date(2026, 5, 28)),
                                _evidence("file", "Сканы соглашений (архив)")]),
                 _act("1.3", "Заседание координационного совета по итогам полугодия",
@@ -229,11 +271,18 @@ def sample_roadmap():
 
 SAMPLE_REPORT_DATE = date(2026, 12, 1)
 
+
+def document_data(roadmap, viewer, site_url="", on_date=None):
+    """The road map as `viewer` may see it (data.roadmap_data), dated `on_date` (today when
+    None): the report's «по состоянию на», the road map's date of compilation."""
+    return {**roadmap_data(roadmap, viewer, site_url), "as_of": on_date or date.today()}
+
 ROADMAP = Doctype(
     key="roadmap",
     title="Дорожная карта",
-    build=roadmap_context,
-    sample=lambda: roadmap_context(sample_roadmap()),
+    data=document_data,  # (roadmap, viewer, site_url="", on_date=None)
+    context=roadmap_context,
+    sample=dict(sample_roadmap(), as_of=SAMPLE_REPORT_DATE),
     series="roadmap",
     pattern="ДК-{n}",
     variables={
@@ -242,8 +291,14 @@ ROADMAP = Doctype(
         "title": "наименование дорожной карты",
         "organization_name": "организация, которая ведёт дорожную карту",
         "period": "период реализации («2026–2027»)",
-        "sections": "разделы: number, title, heading («1. Организационные мероприятия»), "
-                    "activities — мероприятия: number, title, deadline (срок как написан), "
+        "signer_position": "должность подписывающего",
+        "signer_name": "подписывающий в форме «И.О. Фамилия»",
+        "executor_note": "исполнитель и телефон (внизу мелким шрифтом)",
+        "date_text": "дата составления: 01.12.2026 (пустые поля, если не указана)",
+        "sections": "разделы: number, title, heading («1. Организационные мероприятия»; пусто "
+                    "у раздела без номера и названия — строка раздела не печатается), "
+                    "activities — мероприятия: number (у ненумерованного — «2.3» по порядку), "
+                    "title, deadline (срок как написан), "
                     "responsible, audience (целевая аудитория), expected_result",
     },
 )
@@ -251,8 +306,9 @@ ROADMAP = Doctype(
 REPORT = Doctype(
     key="roadmap_report",
     title="Информация об исполнении дорожной карты",
-    build=report_context,
-    sample=lambda: report_context(sample_roadmap(), SAMPLE_REPORT_DATE),
+    data=document_data,  # (roadmap, viewer, site_url="", on_date=None)
+    context=lambda plain: report_context(plain, plain["as_of"]),
+    sample=dict(sample_roadmap(), as_of=SAMPLE_REPORT_DATE),
     series="roadmap_report",
     pattern="ИДК-{n}",
     variables={
@@ -268,5 +324,3 @@ REPORT = Doctype(
                    "выполнено — 3 (38 %), просрочено — 2.»), sections (heading, done, total)",
     },
 )
-
-DOCTYPES = (ROADMAP, REPORT)

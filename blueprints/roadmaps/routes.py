@@ -24,12 +24,10 @@ from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.stash import keeps_typing, restore_form
 from ..core.uploads import read_upload
 from ..core.urls import site_url
-from ..documents import registry
-from ..documents.engine import RenderError
+from ..documents import api as docs  # `documents` is a view here
 from ..documents.storage import storage
 from . import cli, services
-from .data import evidence_by_activity, roadmap_data
-from .documents import report_context, roadmap_context
+from .data import evidence_by_activity
 from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
                     RoadmapForm, SectionForm)
 from .importer import RoadmapImportError, parse_roadmap
@@ -587,26 +585,25 @@ def _report_date():
         return date.today()
 
 
-def _document(roadmap, kind):
-    """roadmap.docx / report.docx and their .xlsx twins, from one plain description."""
-    data = roadmap_data(roadmap, current_user, site_url())
-    on_date = _report_date()
-    report = kind.startswith("report")
-    context = report_context(data, on_date) if report else roadmap_context(data)
-    name = "Исполнение дорожной карты" if report else "Дорожная карта"
-    extension = kind.rsplit(".", 1)[1]
-    if extension == "xlsx":
-        body = (report_xlsx if report else roadmap_xlsx)(context)
-    else:
-        try:
-            body = registry.render("roadmap_report" if report else "roadmap", context)
-        except RenderError as error:
-            fail(422, str(error))
-    return send_bytes(body, f"{name} {on_date:%d.%m.%Y}.{extension}")
+# The file in the URL → (doctype, file name, its .xlsx twin made from the same context).
+DOWNLOADS = {
+    "roadmap.docx": ("roadmap", "Дорожная карта", None),
+    "roadmap.xlsx": ("roadmap", "Дорожная карта", roadmap_xlsx),
+    "report.docx": ("roadmap_report", "Исполнение дорожной карты", None),
+    "report.xlsx": ("roadmap_report", "Исполнение дорожной карты", report_xlsx),
+}
 
 
-@bp.route("/<int:roadmap_id>/<any('roadmap.docx', 'report.docx', 'roadmap.xlsx', "
-          "'report.xlsx'):kind>")
+@bp.route("/<int:roadmap_id>/<any(" + ", ".join(f"'{kind}'" for kind in DOWNLOADS) + "):kind>")
 @access(*ALL_USERS)
 def download(roadmap_id, kind):
-    return _document(_roadmap_or_404(roadmap_id), kind)
+    """A road-map document as `current_user` may see it, dated ?on= (today by default)."""
+    roadmap = _roadmap_or_404(roadmap_id)
+    key, name, export = DOWNLOADS[kind]
+    on_date = _report_date()
+    options = {"viewer": current_user, "site_url": site_url(), "on_date": on_date}
+    if export is None:
+        body, extension = docs.render(key, roadmap, **options), "docx"
+    else:
+        body, extension = export(docs.context(key, roadmap, **options)), "xlsx"
+    return send_bytes(body, f"{name} {on_date:%d.%m.%Y}.{extension}")

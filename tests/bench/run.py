@@ -50,7 +50,7 @@ def _free_port():
 def _prepare(tmp):
     """A database with 500 schools, the centre and a centre user."""
     env = {"DATABASE_URL": f"sqlite:///{tmp}/bench.db", "STORAGE_DIR": f"{tmp}/storage",
-           "SECRET_KEY": "bench", "OPORA_DEMO": "0"}
+           "SECRET_KEY": "bench", "OPORA_DEMO": "0", "OPORA_QUEUE_FILE": f"{tmp}/queue.db"}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from app import create_app
@@ -209,6 +209,9 @@ def main():
             ok = rate / bare >= 0.6 and p95 < 100
             print(f"{name.split()[0]} app/bare: {rate / bare:.2f}  "
                   f"(target >= 0.60 and p95 < 100 ms: {'met' if ok else 'NOT met'})")
+        from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
+        print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
+            url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
     finally:
         for server in servers:
             server.terminate()

@@ -41,6 +41,8 @@ def live_server(tmp_path_factory):
         "OPORA_DEMO": True,
         # Demo passwords are hashed once at load and checked at each sign-in: keep it quick.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Jobs (PDF, packages) on a thread of the live server: no separate worker here.
+        "QUEUE_URL": "memory://",
     })
     database = db.obj  # the Database create_app() just pointed the proxy at
     with app.app_context(), db.connection_context():
