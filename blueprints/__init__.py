@@ -1,4 +1,5 @@
-"""The explicit lists the app is made of: features (blueprints) and doctypes."""
+"""The explicit lists the app is made of: features (blueprints), doctypes and kinds of
+bulk job."""
 
 
 def all_doctypes():
@@ -12,12 +13,21 @@ def all_doctypes():
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT]
 
 
+def all_batch_kinds():
+    """Every kind of «сформировать пакет» job (jobs.batches.BatchKind), each declared in its
+    feature."""
+    from .orders.batch import ORDERS_REGISTER
+
+    return [ORDERS_REGISTER]
+
+
 def register_blueprints(app):
     from .auth.routes import bp as auth
     from .core.routes import bp as core
     from .doctypes.routes import bp as doctypes
     from .documents import registry
     from .documents.routes import bp as documents
+    from .jobs import batches
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
     from .orders.routes import bp as orders
@@ -27,6 +37,7 @@ def register_blueprints(app):
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
+    batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps, documents,
                       publications, doctypes, jobs):
         app.register_blueprint(blueprint)

@@ -1,5 +1,6 @@
 """Kinds of bulk job («сформировать пакет»): what one item of each kind is and how it is
-registered. The list is explicit; a feature adds its kind here.
+registered. The list is explicit, beside register_blueprints (blueprints/__init__.py), which
+hands it over with `install`: this module imports no feature.
 
 A kind gives, for a record id:
 - `label(record_id)`: what the page lists for the item (title of the record);
@@ -24,11 +25,17 @@ class BatchKind:
     back_url: str = ""  # endpoint of the page the job was started from
 
 
-def all_kinds():
-    from ..orders.batch import ORDERS_REGISTER
+_kinds = {}
 
-    return {k.key: k for k in (ORDERS_REGISTER,)}
+
+def install(kinds):
+    """Called once at app start with every kind (blueprints.all_batch_kinds)."""
+    _kinds.update({kind.key: kind for kind in kinds})
+
+
+def all_kinds():
+    return dict(_kinds)
 
 
 def get_kind(key):
-    return all_kinds()[key]
+    return _kinds[key]

@@ -73,8 +73,8 @@ def app_context():
         app = current_app._get_current_object()
     else:
         app = _app
-        if app is None:  # a consumer that imported tasks without the app
-            from app import app
+        if app is None:  # the worker imports the app first (worker.py), which sets it
+            raise RuntimeError("the job queue has no app: start the worker as worker.huey")
     with app.app_context():
         opened = db.is_closed()
         db.connect(reuse_if_open=True)
