@@ -165,6 +165,8 @@ def test_pdf_button_converts_in_background_with_polling(login_as, make_document)
     done = _poll_until_done(client, document)
     pdf.wait_background()
     assert f'href="/documents/{document.id}/pdf"' in done and "Скачать PDF" in done
+    # Ready: the file downloads by itself (a hidden frame), no second click.
+    assert f'<iframe class="d-none" src="/documents/{document.id}/pdf"' in done
     stored = _reload(document)
     assert stored.pdf_status == "done" and len(stored.pdf_sha256) == 64
 

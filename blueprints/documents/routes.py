@@ -95,9 +95,12 @@ def _pdf_context(document):
 
 
 def _pdf_fragment(document):
+    """The PDF control after a click or a poll: once the PDF is ready it also starts the
+    download itself (a hidden frame), so the user never clicks twice."""
     if not wants_fragment():  # the status URLs are for htmx; a plain visit goes to the page
         return _to_show(document)
-    return render_template("documents/_pdf.html", document=document, **_pdf_context(document))
+    return render_template("documents/_pdf.html", document=document, auto_download=True,
+                           **_pdf_context(document))
 
 
 @bp.route("/<int:doc_id>/pdf/start", methods=["POST"])
