@@ -63,4 +63,6 @@ def test_centre_imports_a_roadmap_reports_execution_and_downloads_the_report(pag
     import zipfile
     xml = zipfile.ZipFile(io.BytesIO(report)).read("word/document.xml").decode()
     text = re.sub(r"<[^>]+>", "", xml)
+    assert f"№\xa0{number}" in text  # the number never parts from «№»
+    text = text.replace("\xa0", " ")
     assert "Совещание проведено 12.10.2026" in text and f"№ {number}" in text
