@@ -176,6 +176,11 @@ def nbsp(text):
     «п.», inside «И.О. Фамилия», between a number and its unit and in thousands."""
     if not isinstance(text, str) or isinstance(text, Markup) or not text:
         return text
+    return _typography(text)
+
+
+@lru_cache(maxsize=8192)  # labels, names and headings repeat across a document and a package
+def _typography(text):
     text = _BARE_AMOUNT.sub(lambda m: number(m.group(1)), text)
     for pattern, replacement in _TYPO:
         text = pattern.sub(replacement, text)

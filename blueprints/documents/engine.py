@@ -87,9 +87,12 @@ def _prepare(xml_text):
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
 
 
+_LINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+
+
 def _finish(rendered):
     # Unlike docxtpl we do not turn "{_{" into "{{" after rendering: that would alter user text.
-    rendered = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
+    rendered = _LINE_PARAGRAPH.sub(r"<w:p\1", rendered)
     return DocxTemplate.resolve_listing(None, rendered)
 
 

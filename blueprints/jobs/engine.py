@@ -181,9 +181,10 @@ def run(job_id, me=None):
         .order_by(JobItem.position))
     cancelled = False
     # Registration is sequential (numbers in the listed order); each registered item's PDF is
-    # converted meanwhile by a pool as wide as the host's conversion slots.
+    # converted meanwhile by a pool one narrower than the host's cores, so a package never
+    # takes the last core from the web pages.
     app = current_app._get_current_object()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+    with ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1) - 1),
                             thread_name_prefix=f"job-{job_id}-pdf") as pool:
         pending = set()
         for item in items:
