@@ -1,6 +1,6 @@
 """Bulk generation through the queue, for `make bench`: BENCH_BATCH (200) draft orders rendered,
 registered and converted to PDF by a real job worker (`huey_consumer worker.huey`) with the warm
-PDF converter running, both at `nice -n 10` as in the Procfile, and the directory page measured
+PDF converter running, both at `nice -n 19` as in the Procfile, and the directory page measured
 with wrk while the batch runs."""
 import os
 import socket
@@ -66,7 +66,7 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
     try:
         if pdf.available():  # the warm converter, as `make run` starts it
             processes.append(subprocess.Popen(
-                ["nice", "-n", "10", str(BIN / "flask"), "--app", "app", "pdf-converter"],
+                ["nice", "-n", "19", str(BIN / "flask"), "--app", "app", "pdf-converter"],
                 cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))
             deadline = time.monotonic() + 120
@@ -78,7 +78,7 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
                     time.sleep(0.2)
             time.sleep(2)  # every instance up, not only the first
         processes.append(subprocess.Popen(
-            ["nice", "-n", "10", str(BIN / "huey_consumer"), "worker.huey", "--workers", "2",
+            ["nice", "-n", "19", str(BIN / "huey_consumer"), "worker.huey", "--workers", "2",
              "--worker-type", "thread", "--delay", "0.1", "--max-delay", "0.5"], cwd=ROOT,
             env=worker_env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
