@@ -258,3 +258,14 @@ def test_every_audit_action_has_a_russian_label():
     used = set(re.findall(r'audit\(\s*"([a-z_]+)"', source))
     used |= {"template_activated", "template_rolled_back"}  # chosen by a conditional
     assert used and used - ACTIONS.keys() == set()
+
+
+def test_minutes_left_of_a_lock_round_up():
+    """A lock taken this second says the full lock time, as the answer that took it did (the
+    two pages must not differ: the unknown-login test compares them)."""
+    from blueprints.auth.services import _minutes_left
+    moment = now()
+    assert _minutes_left(moment + timedelta(minutes=15), moment) == 15
+    assert _minutes_left(moment + timedelta(minutes=15), moment + timedelta(seconds=1)) == 15
+    assert _minutes_left(moment + timedelta(seconds=61), moment) == 2
+    assert _minutes_left(moment + timedelta(seconds=5), moment) == 1

@@ -1,4 +1,5 @@
 """Account writes: sign-in accounting, passwords, sessions, user management."""
+import math
 from datetime import timedelta
 
 from peewee import IntegrityError
@@ -61,7 +62,8 @@ def _count_failure(login, moment, max_failures, lock_minutes):
 
 
 def _minutes_left(until, moment):
-    return max(1, int((until - moment).total_seconds() // 60) + 1)
+    # Rounded up: a lock taken this very second says «15 мин.», as the locking answer did.
+    return max(1, math.ceil((until - moment).total_seconds() / 60))
 
 
 def end_sessions(user):
