@@ -3,7 +3,7 @@ registered. The list is explicit, beside register_blueprints (blueprints/__init_
 hands it over with `install`: this module imports no feature.
 
 A kind gives, for a record id:
-- `label(record_id)`: what the page lists for the item (title of the record);
+- `labels(record_ids)`: {id: what the page lists for the item (title of the record)};
 - `register(record_id, job)`: render and register its document and return it. It runs inside
   the job's transaction for this item and raises `ItemError` (a Russian reason) when the record
   cannot be registered; the rest of the batch goes on.
@@ -20,7 +20,7 @@ class ItemError(Exception):
 class BatchKind:
     key: str
     title: str  # «Регистрация приказов»
-    label: Callable
+    labels: Callable
     register: Callable
     back_url: str = ""  # endpoint of the page the job was started from
 

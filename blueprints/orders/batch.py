@@ -9,9 +9,10 @@ from ..jobs.batches import BatchKind, ItemError
 from . import services
 
 
-def _label(order_id):
-    order = Order.get_or_none(Order.id == order_id)
-    return f"{order.kind_label} «{order.heading}»" if order else f"Приказ {order_id}"
+def _labels(order_ids):
+    orders = {order.id: order for order in Order.select().where(Order.id.in_(order_ids))}
+    return {order_id: f"{orders[order_id].kind_label} «{orders[order_id].heading}»"
+            if order_id in orders else f"Приказ {order_id}" for order_id in order_ids}
 
 
 def _register(order_id, job):
@@ -25,7 +26,7 @@ def _register(order_id, job):
         raise ItemError("Приказ уже зарегистрирован.") from None
 
 
-ORDERS_REGISTER = BatchKind(key="orders.register", title="Регистрация приказов", label=_label,
+ORDERS_REGISTER = BatchKind(key="orders.register", title="Регистрация приказов", labels=_labels,
                             register=_register, back_url="orders.index")
 
 
