@@ -9,6 +9,7 @@ from models import (GeneratedDocument, Programme, ProgrammeComment, ProgrammeRev
 from ..core.filters import date_num, genitive
 from ..documents import api as documents
 from . import sections as S
+from .documents import programme_data
 from .reads import stored_values
 
 EDITABLE = ("draft", "returned")
@@ -163,16 +164,18 @@ def approve_programmes(programmes, order, author, organization):
         raise InvalidTransition("Отметьте хотя бы одну согласованную программу.")
     if any(p.status != "agreed" for p in programmes):
         raise InvalidTransition("Утвердить можно только согласованные программы.")
+    rows = {p.id: programme_data(p) for p in programmes}  # read once, for the order and each
     with db.atomic():
         document = documents.register(
-            "order_programmes_approval", {"order": order, "programmes": programmes},
+            "order_programmes_approval", plain={"order": order, "programmes": list(rows.values())},
             title=order["heading"], on_date=order["order_date"], author=author,
             organization=organization, source=("programme_approval", programmes[0].id))
         stamp = {"by": genitive(order["organization_name"]), "number": document.number,
                  "date": date_num(document.registered_on)}
         for programme in programmes:
             registered = documents.register(
-                "programme", programme, approved=stamp, title=programme.title or "Программа",
+                "programme", plain=dict(rows[programme.id], approved=stamp),
+                title=programme.title or "Программа",
                 on_date=document.registered_on, author=author,
                 organization=programme.school_id, source=("programme", programme.id))
             _move(programme, ("agreed",), "approved", approval=document, document=registered)
