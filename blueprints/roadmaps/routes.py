@@ -82,7 +82,8 @@ def _reporter_or_403(activity_id):
 @bp.route("/")
 @access(*ALL_USERS)
 def index():
-    roadmaps = list(Roadmap.select().order_by(Roadmap.period_start.desc(), Roadmap.id.desc()))
+    roadmaps = list(Roadmap.visible_to(current_user).order_by(Roadmap.period_start.desc(),
+                                                              Roadmap.id.desc()))
     counts = defaultdict(lambda: (0, 0, 0))
     counts.update((row.roadmap_id, (row.total, row.done or 0, row.overdue or 0))
                   for row in RoadmapActivity.progress(date.today()))
