@@ -32,12 +32,13 @@ def register_blueprints(app):
     from .meetings.routes import bp as meetings
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
+    from .partnerships.routes import bp as partnerships
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
     batches.install(all_batch_kinds())
-    for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps, documents,
-                      publications, doctypes, jobs):
+    for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
+                      partnerships, documents, publications, doctypes, jobs):
         app.register_blueprint(blueprint)

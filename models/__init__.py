@@ -13,6 +13,9 @@ from .programme import (DIRECTIONS, PROGRAMME_STATUSES, Indicator, Programme, Pr
 from .roadmap import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
                       Roadmap, RoadmapActivity, RoadmapSection)
 from .organization import KINDS, Organization
+from .partnership import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, PLAN_ROW_STATUSES, SIDES,
+                          Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence,
+                          school_year, year_bounds)
 from .user import ROLES, LoginFailure, User
 
 # Foreign-key dependency order.
@@ -20,7 +23,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
-              RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem]
+              RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
+              Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -28,7 +32,10 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
            "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor",
            "ACTIVITY_STATUSES", "ActivityChange", "ActivityEvidence", "ActivityOrganization",
-           "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem"]
+           "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem",
+           "INTERACTION_DIRECTIONS", "PARTNERSHIP_STATUSES", "PLAN_ROW_STATUSES", "SIDES",
+           "Partnership", "PartnershipConfirmation", "PlanRow", "PlanRowEvidence", "school_year",
+           "year_bounds"]
 
 
 def make_db(url):

@@ -76,6 +76,11 @@ class GeneratedDocument(BaseModel):
     withdrawal_reason = TextField(default="")
     pdf_sha256 = CharField(max_length=64, default="")
     pdf_status = CharField(max_length=20, default="")
+    # The signed copy (a scan both sides signed), kept beside the generated file.
+    signed_sha256 = CharField(max_length=64, default="")
+    signed_size = IntegerField(default=0)
+    signed_on = DateField(null=True)
+    signed_public = BooleanField(default=False)  # the centre published the signed copy
     created_at = DateTimeField(default=now)
 
     @property

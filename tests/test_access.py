@@ -127,6 +127,8 @@ POLICY = {
     "roadmaps.download": USERS,
     "roadmaps.edit": STAFF,
     "roadmaps.delete": STAFF,
+    "partnerships.index": USERS,
+    "partnerships.show": USERS,
 }
 
 
@@ -186,6 +188,9 @@ def world(app, make_user, make_org, make_order):
                   section_id=lambda: create_activity(app, school.organization_id).section_id,
                   evidence_id=lambda: create_evidence(app, school.organization_id).id,
                   direction="up", kind="report.docx")
+    # Partnerships: a fresh pair per request with school A as the partner school.
+    from .test_partnerships import create_partnership
+    common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

@@ -1,0 +1,65 @@
+"""Partnership writes shared by every part of the feature: proposing a pair, recording a
+change (which clears the sides' confirmations) and the content both sides confirm.
+No request access here."""
+import json
+
+from models import (INTERACTION_DIRECTIONS, Partnership, PartnershipConfirmation, PlanRow,
+                    db, now, school_year)
+
+
+class PartnershipError(Exception):
+    """A refused write; the message is Russian and names the reason."""
+
+
+def check_pair(period_start, leader, partner, exclude_id=None):
+    """Refuse a school partnered with itself or a partner school paired twice in a year."""
+    if leader.id == partner.id:
+        raise PartnershipError("Школа не может быть партнёром самой себе.")
+    if leader.kind != "school" or partner.kind != "school":
+        raise PartnershipError("В паре могут быть только школы.")
+    taken = Partnership.select().where((Partnership.period_start == period_start)
+                                       & (Partnership.partner == partner.id))
+    if exclude_id is not None:
+        taken = taken.where(Partnership.id != exclude_id)
+    other = taken.first()
+    if other is not None:
+        raise PartnershipError(
+            f"У {partner.short_name} уже есть школа-лидер на {school_year(period_start)} "
+            f"учебный год: {other.leader.short_name}.")
+
+
+def propose(period_start, leader, partner, directions, author, coordinator=None):
+    """A new pair «предложена»; all-or-nothing with its checks."""
+    unknown = set(directions) - INTERACTION_DIRECTIONS.keys()
+    if unknown:
+        raise PartnershipError("Неизвестное направление взаимодействия.")
+    with db.atomic():
+        check_pair(period_start, leader, partner)
+        return Partnership.create(period_start=period_start, leader=leader, partner=partner,
+                                  coordinator=coordinator, created_by=author,
+                                  directions=json.dumps(list(directions)))
+
+
+def content(partnership):
+    """What both sides confirm: the agreement's terms and the plan rows, as plain data."""
+    rows = PlanRow.select().where(PlanRow.partnership == partnership.id).order_by(
+        PlanRow.position, PlanRow.id)
+    return {"directions": Partnership.get_by_id(partnership.id).direction_keys,
+            "terms": Partnership.get_by_id(partnership.id).terms_values,
+            "plan": [{"title": r.title, "form": r.form, "deadline": r.deadline_text,
+                      "leader_responsible": r.leader_responsible,
+                      "partner_responsible": r.partner_responsible,
+                      "expected_result": r.expected_result} for r in rows]}
+
+
+def changed(partnership, user):
+    """Record a change of what the sides confirm: bump the version and clear every standing
+    confirmation (the side is then shown what changed since it confirmed). Call inside the
+    change's transaction; returns the new version."""
+    Partnership.update(version=Partnership.version + 1, updated_at=now()).where(
+        Partnership.id == partnership.id).execute()
+    PartnershipConfirmation.update(confirmed_at=None, cleared_at=now(), cleared_by=user).where(
+        (PartnershipConfirmation.partnership == partnership.id)
+        & PartnershipConfirmation.confirmed_at.is_null(False)).execute()
+    return Partnership.select(Partnership.version).where(
+        Partnership.id == partnership.id).scalar()
