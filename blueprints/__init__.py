@@ -7,10 +7,13 @@ def all_doctypes():
     feature's documents.py."""
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .orders.documents import ORDER
+    from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
+    from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
     from .programmes.documents import APPROVAL, PROGRAMME
     from .roadmaps.documents import REPORT, ROADMAP
 
-    return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT]
+    return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
+            ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT]
 
 
 def all_batch_kinds():
