@@ -85,7 +85,7 @@ def _requisites_table(doc, left, right):
 def build_partnership_agreement():
     doc = new_document()
     _draft_mark(doc)
-    para(doc, "СОГЛАШЕНИЕ № {{ number_text }}", align=CENTER, bold=True, indent=0,
+    para(doc, "СОГЛАШЕНИЕ №\u00a0{{ number_text }}", align=CENTER, bold=True, indent=0,
          keep_next=True)
     para(doc, "о сотрудничестве (сетевом взаимодействии)", align=CENTER, bold=True, indent=0,
          space_after=12, keep_next=True)
