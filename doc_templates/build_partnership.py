@@ -93,8 +93,13 @@ def build_partnership_agreement():
     para(doc, "{{ parties_text }}")
     tag(doc, "{%p for section in sections %}")
     _heading(doc, "{{ section.heading }}")
+    # The closing section keeps with the requisites: the signatures never stand alone.
     tag(doc, "{%p for text in section.paragraphs %}")
+    tag(doc, "{%p if section.keep %}")
+    para(doc, "{{ text }}", keep_next=True)
+    tag(doc, "{%p else %}")
     para(doc, "{{ text }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     _heading(doc, "10. Реквизиты и подписи Сторон").paragraph_format.space_after = Pt(0)
@@ -106,7 +111,7 @@ def build_partnership_agreement():
     save(doc, "partnership_agreement.docx")
 
 
-PLAN_COLUMNS = (("№ п/п", 1.1), ("Мероприятие", 4.3), ("Форма проведения", 3.4),
+PLAN_COLUMNS = (("№ п/п", 1.1), ("Мероприятие", 4.1), ("Форма проведения", 3.6),
                 ("Срок", 2.6), ("Ответственный от школы-лидера", 3.8),
                 ("Ответственный от школы-партнёра", 3.8), ("Ожидаемый результат", 3.6),
                 ("Отметка о выполнении", 3.1))

@@ -321,3 +321,24 @@ def test_no_page_holds_only_its_number(app, key, signature, before, tmp_path):
         assert len(words) > 200, f"{key}: page {number} holds only «{page.strip()[:200]}»"
     page = next(p for p in pages if signature in p.replace(NBSP, " "))
     assert before in page.replace(NBSP, " ")
+
+
+def test_data_reads_in_a_few_queries(app, pair, monkeypatch):
+    """Bulk generation renders 200 agreements and plans: data() stays a few queries."""
+    _rows(app, pair, [(1, "Семинар", "done", date(2026, 10, 31)),
+                      (2, "Олимпиада", "planned", date(2026, 11, 30))])
+    with app.app_context(), db.connection_context():
+        record = Partnership.get_by_id(pair.id)
+        count = []
+        real = db.obj  # the proxied database: count what it executes
+        original = real.execute_sql
+        monkeypatch.setattr(real, "execute_sql",
+                            lambda *a, **k: count.append(a[0]) or original(*a, **k))
+        AGREEMENT.data(record)
+        assert len(count) == 1, count
+        count.clear()
+        PLAN.data(record)
+        assert len(count) == 2, count
+        count.clear()
+        REPORT.data({"period_start": 2026, "pairs": [record] * 3, "on_date": date(2026, 12, 1)})
+        assert len(count) == 2, count

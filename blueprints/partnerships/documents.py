@@ -414,8 +414,10 @@ def agreement_context(plain):
         "period": year,
         "parties_text": parties_text,
         "directions": directions,
-        "sections": [{"heading": heading, "paragraphs": paragraphs}
-                     for heading, paragraphs in sections],
+        # The last section keeps with the requisites (keep = True).
+        "sections": [{"heading": heading, "paragraphs": paragraphs,
+                      "keep": index == len(sections) - 1}
+                     for index, (heading, paragraphs) in enumerate(sections)],
         "leader": _requisites(plain["leader"], "Школа-лидер"),
         "partner": _requisites(plain["partner"], "Школа-партнёр"),
         "coordinator": _requisites(coordinator, "Координатор") if coordinator else {},
@@ -843,7 +845,8 @@ AGREEMENT = Doctype(
                         "одной стороны, и …», заканчивается «о нижеследующем:»",
         "directions": "направления взаимодействия (строки)",
         "sections": "разделы 1–9: heading («1. Предмет соглашения»), paragraphs — абзацы с "
-                    "номерами пунктов («3.1.2. …;»)",
+                    "номерами пунктов («3.1.2. …;»), keep — раздел держится на одной странице "
+                    "с реквизитами (последний)",
         "leader": "реквизиты школы-лидера: role, name, address, inn_kpp («ИНН / КПП»), phone, "
                   "email, position, signature («_____________ А.П. Иванова»)",
         "partner": "реквизиты школы-партнёра (как leader)",
