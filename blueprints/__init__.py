@@ -7,10 +7,12 @@ def all_doctypes():
     feature's documents.py."""
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .orders.documents import ORDER
+    from .partnerships.documents import ORDER_PARTNERSHIPS
     from .programmes.documents import APPROVAL, PROGRAMME
     from .roadmaps.documents import REPORT, ROADMAP
 
-    return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT]
+    return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
+            ORDER_PARTNERSHIPS]
 
 
 def all_batch_kinds():
