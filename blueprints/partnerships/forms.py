@@ -43,8 +43,8 @@ class PairForm(BaseForm):
 
     period_start = SelectField("Учебный год", choices=year_choices, coerce=str)
     leader = SelectField("Школа-лидер", coerce=int, validate_choice=False,
-                         description="Сначала — школы, отмеченные в справочнике как лидеры; "
-                                     "в скобках — сколько партнёров у школы в этом году.")
+                         description="Сначала — школы, отмеченные в справочнике как лидеры, "
+                                     "с числом их партнёров в выбранном учебном году.")
     partner = SelectField("Школа-партнёр", coerce=int, validate_choice=False)
     directions = SelectMultipleField(
         "Направления взаимодействия", choices=choices(INTERACTION_DIRECTIONS),

@@ -38,6 +38,13 @@ def _year_arg():
     return form.value or pairs.current_year()
 
 
+def _years_form(year):
+    """The «Учебный год» switch of a page, showing the year the page works on."""
+    form = YearForm(formdata=None)
+    form.year.data = str(year)
+    return form
+
+
 def _pair_form(year, pair=None):
     data = None
     if pair is not None:
@@ -155,7 +162,7 @@ def suggest():
                 flash(f"Создано пар: {len(created)}.", "success")
                 return redirect(url_for("partnerships.index", year=year), code=303)
     return render_template("partnerships/suggest.html", rows=rows, year=year, error=error,
-                           chosen=chosen, form=ConfirmForm(), years=YearForm(request.args)), (
+                           chosen=chosen, form=ConfirmForm(), years=_years_form(year)), (
         422 if error else 200)
 
 
@@ -287,7 +294,7 @@ def approve():
             return redirect(url_for("partnerships.approval", pairs_order_id=document.id),
                             code=303)
     return render_template("partnerships/approve.html", form=form, waiting=waiting, year=year,
-                           years=YearForm(request.args), may_register=may_register,
+                           years=_years_form(year), may_register=may_register,
                            issuer=issuer), (422 if form.errors else 200)
 
 
