@@ -422,3 +422,18 @@ def test_list_partnerships_prints_one_pair_a_line(app, directory):
     for bad in ("2026-2028", "abc", "26", "2026/2027/2028"):
         result = runner.invoke(args=["list-partnerships", "--period", bad])
         assert result.exit_code != 0 and "учебный год" in result.output, bad
+
+
+def test_import_confirm_checks_again_and_saves_nothing_when_a_row_went_bad(app, centre,
+                                                                          directory):
+    data = workbook([("Лицей № 7", "СОШ № 1", "консультирование", ""),
+                     ("Лицей № 7", "СОШ № 5", "консультирование", "")])
+    html = upload(centre, data).text
+    token = re.search(r"/partnerships/import/([\w-]+)", html).group(1)
+    taken = propose(app, directory, "gym", "s5")  # meanwhile СОШ № 5 got a leader
+    before = db_fingerprint()
+    response = centre.post(f"/partnerships/import/{token}")
+    assert response.status_code == 422 and "уже есть школа-лидер" in response.text
+    assert db_fingerprint() == before
+    with db.connection_context():
+        assert [p.id for p in Partnership.select()] == [taken.id]
