@@ -129,6 +129,16 @@ POLICY = {
     "roadmaps.delete": STAFF,
     "partnerships.index": USERS,
     "partnerships.show": USERS,
+    "partnerships.propose": EDITORS,
+    "partnerships.edit_pair": EDITORS,
+    "partnerships.delete_pair": EDITORS,
+    "partnerships.suggest": EDITORS,
+    "partnerships.import_file": EDITORS,
+    "partnerships.import_confirm": EDITORS,
+    "partnerships.import_template": EDITORS,
+    "partnerships.approve": STAFF,  # the centre prepares, the department registers
+    "partnerships.approval": STAFF,
+    "partnerships.publish_approval": EDITORS,
 }
 
 
@@ -191,6 +201,8 @@ def world(app, make_user, make_org, make_order):
     # Partnerships: a fresh pair per request with school A as the partner school.
     from .test_partnerships import create_partnership
     common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id)
+    from .test_partnership_pairs import create_pairs_order  # a registered approving order
+    common.update(pairs_order_id=lambda: create_pairs_order(app, school.organization_id).id)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

@@ -1,10 +1,10 @@
 """Register filters and the withdrawal form."""
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from models.document import STATUSES
 
-from ..core.forms import BaseForm, choices, strip
+from ..core.forms import BaseForm, choices, strip, text_field
 
 
 class FilterForm(BaseForm):
@@ -28,3 +28,21 @@ class WithdrawForm(BaseForm):
         Length(max=1000, message="Не длиннее 1000 символов.")],
         description="Будет показана на странице документа, например: «Отменён приказом "
                     "№ 01-07/52 от 15.09.2026».")
+
+
+class OrderRequisitesForm(BaseForm):
+    """The requisites of an order a feature registers (an approval order of programmes, of
+    partnership pairs): date, heading, preamble, signer and executor. Subclasses add the
+    records the order is about."""
+
+    order_date = DateField("Дата приказа", format="%Y-%m-%d",
+                           validators=[InputRequired("Укажите дату.")])
+    heading = text_field("Заголовок приказа", 500, required=True)
+    preamble = text_field("Преамбула", 3000, area=True)
+    signer_position = text_field("Должность подписывающего", 200, required=True)
+    signer_name = text_field("ФИО подписывающего", 200, required=True)
+    executor_note = text_field("Исполнитель (внизу документа)", 300)
+
+    def validate_order_date(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError("Укажите дату между 2000 и 2100 годом.")

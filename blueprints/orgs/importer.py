@@ -10,11 +10,11 @@ import io
 import re
 from contextlib import closing
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from werkzeug.datastructures import MultiDict
 
-from ..core.archives import ArchiveRejected, open_archive
 from ..core.sheets import append_text
+from ..core.tables import TableProblem, cell_text, xlsx_rows
 from .forms import OrganizationForm
 
 MAX_ROWS = 5000
@@ -52,15 +52,6 @@ def _norm(text):
 
 
 _LOOKUP = {_norm(name): field for field, names in COLUMNS.items() for name in names}
-
-
-def cell_text(value):
-    """A spreadsheet cell as trimmed text (shared with the road-map importer)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # ИНН typed as a number in Excel
-    return str(value).strip()
 
 
 def read_table(filename, data):
@@ -109,22 +100,10 @@ def _read_csv(data):
 
 
 def _read_xlsx(data):
-    if not data.startswith(b"PK"):
-        raise ImportProblem("Файл не является книгой Excel .xlsx (возможно, он защищён паролем "
-                           "или сохранён в старом формате .xls).")
-    damaged = "Файл повреждён или не является книгой Excel .xlsx."
     try:
-        archive = open_archive(data, damaged=damaged)
-    except ArchiveRejected as error:
-        raise ImportProblem(str(error)) from error
-    try:
-        book = load_workbook(archive.stream(), read_only=True, data_only=True)
-        try:
-            yield from book.worksheets[0].iter_rows(values_only=True)
-        finally:
-            book.close()
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportProblem(damaged) from error
+        yield from xlsx_rows(data)
+    except TableProblem as problem:
+        raise ImportProblem(str(problem)) from problem
 
 
 class _Row(list):

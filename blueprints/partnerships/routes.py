@@ -3,13 +3,30 @@ the interaction plan both sides confirm, the signed scan, plan execution and bul
 
 The views live in modules by concern, all on the one blueprint (blueprint.py); importing them
 here registers them."""
-from flask import render_template
+from flask import current_app, render_template, request
 from flask_login import current_user
 
-from models import Organization, Partnership, PlanRow, school_year
+from models import PARTNERSHIP_STATUSES, Organization, Partnership, PlanRow
 
-from ..auth.access import ALL_USERS, access, get_visible_or_404
+from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core.forms import choices
+from ..core.htmx import render_page_or_fragment
+from ..core.pagination import int_arg, paginate
+from . import cli, pair_views, pairs  # noqa: F401 (pair_views registers its views on bp)
 from .blueprint import bp
+from .forms import FilterForm, parse_year
+from .pairs import current_year, year_choices
+
+cli.register(bp)
+
+# What a school does next with a pair, by status (the list's hint line).
+SCHOOL_NEXT_STEP = {
+    "proposed": "Пара предложена методическим центром и ждёт приказа управления образования.",
+    "approved": "Откройте пару: заполните соглашение и план взаимодействия вместе со второй "
+                "школой и подтвердите их со своей стороны.",
+    "registered": "Соглашение зарегистрировано: подпишите его и загрузите скан.",
+    "signed": "Соглашение подписано: отмечайте выполнение мероприятий плана.",
+}
 
 __all__ = ["bp"]
 
@@ -22,11 +39,29 @@ def partnership_or_404(partnership_id):
 @bp.route("/")
 @access(*ALL_USERS)
 def index():
-    pairs = list(Partnership.visible_to(current_user).order_by(
-        Partnership.period_start.desc(), Partnership.id))
-    names = {o.id: o for o in Organization.select(Organization.id, Organization.short_name)}
-    return render_template("partnerships/index.html", pairs=pairs, names=names,
-                           school_year=school_year)
+    """The pairs of a school year (the current one by default), filtered and paged; a school
+    sees only the pairs it is party to."""
+    filters = FilterForm(request.args)
+    filters.municipality.choices = choices([("", "Все")] + [
+        (m, m) for m in Organization.municipalities()])
+    filters.year.choices = [("all", "Все годы"), *year_choices()]
+    filters.validate()
+    values = {name: (field.data or "") if not field.errors else ""
+              for name, field in filters._fields.items()}
+    year = None if values["year"] == "all" else (parse_year(values["year"]) or current_year())
+    filters.year.data = "all" if year is None else str(year)
+    status = values["status"] if values["status"] in PARTNERSHIP_STATUSES else ""
+    query = pairs.listing(current_user, year, status, values["municipality"], values["q"])
+    page = paginate(query, int_arg("page", 1), current_app.config["PER_PAGE"])
+    is_staff = current_user.role in STAFF
+    return render_page_or_fragment(
+        "partnerships/index.html", "partnerships/_pairs_table.html", page=page,
+        filters=filters, year=year or current_year(), all_years=year is None,
+        confirmed=pairs.confirmations(page.items),
+        loads=pairs.loads_by_year(page.items) if is_staff else {},
+        is_staff=is_staff, can_manage=current_user.role in ("admin", "centre"),
+        filtered=bool(status or values["municipality"] or values["q"]),
+        next_step=SCHOOL_NEXT_STEP)
 
 
 @bp.route("/<int:partnership_id>")

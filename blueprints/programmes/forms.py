@@ -1,13 +1,14 @@
 """Forms around the programme: creation, comments, answers, approval order, reference data."""
 from datetime import date
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField,
                      StringField)
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import DIRECTIONS
 
 from ..core.forms import BaseForm, choices, text_field
+from ..documents.forms import OrderRequisitesForm
 
 
 def _years():
@@ -34,19 +35,8 @@ class AnswerForm(BaseForm):
                         description="Что исправлено; можно оставить пустым.")
 
 
-class ApprovalForm(BaseForm):
+class ApprovalForm(OrderRequisitesForm):
     programmes = SelectMultipleField("Программы", coerce=int, validate_choice=False)
-    order_date = DateField("Дата приказа", format="%Y-%m-%d",
-                           validators=[InputRequired("Укажите дату.")])
-    heading = text_field("Заголовок приказа", 500, required=True)
-    preamble = text_field("Преамбула", 3000, area=True)
-    signer_position = text_field("Должность подписывающего", 200, required=True)
-    signer_name = text_field("ФИО подписывающего", 200, required=True)
-    executor_note = text_field("Исполнитель (внизу документа)", 300)
-
-    def validate_order_date(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError("Укажите дату между 2000 и 2100 годом.")
 
     def validate_programmes(self, field):
         if not field.data:

@@ -7,6 +7,7 @@ from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activit
                     GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
                     db, now)
 
+from ..core.orgnames import OrganizationMatcher
 from ..documents import listing
 from ..documents.storage import storage
 from .deadlines import read_deadline
@@ -20,33 +21,6 @@ HISTORY_FIELDS = {"number": "№", "title": "Мероприятие", "deadline_
 
 class EditConflict(Exception):
     """The activity changed after the form was opened."""
-
-
-# --- responsible organisations ------------------------------------------------------------
-
-def _name_key(text):
-    """Lower case, no quotes or organisational form: «МБОУ «СОШ № 1»» → «сош № 1»."""
-    text = re.sub(r"[«»\"“”„']", " ", (text or "").lower()).replace("ё", "е")
-    text = re.sub(r"\b(мбоу|маоу|мкоу|мбу|мку|моу|гбоу)\b", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-class OrganizationMatcher:
-    """Finds directory organisations named in a «responsible» cell (loaded once per import)."""
-
-    def __init__(self, organizations=None):
-        rows = organizations if organizations is not None else Organization.select(
-            Organization.id, Organization.short_name, Organization.full_name)
-        self.keys = []
-        for org in rows:
-            for name in {org.short_name, org.full_name}:
-                key = _name_key(name)
-                if len(key) >= 5:
-                    self.keys.append((re.compile(rf"(?<![\w№]){re.escape(key)}(?![\w])"), org.id))
-
-    def __call__(self, text):
-        haystack = _name_key(text)
-        return sorted({org_id for pattern, org_id in self.keys if pattern.search(haystack)})
 
 
 # --- import -----------------------------------------------------------------------------------
