@@ -129,6 +129,15 @@ POLICY = {
     "roadmaps.delete": STAFF,
     "partnerships.index": USERS,
     "partnerships.show": USERS,
+    # The agreement: the party schools and the centre edit, only the party schools confirm.
+    "partnerships.status": USERS,
+    "partnerships.terms": {"school", "centre", "admin"},
+    "partnerships.add_row": {"school", "centre", "admin"},
+    "partnerships.edit_row": {"school", "centre", "admin"},
+    "partnerships.remove_row": {"school", "centre", "admin"},
+    "partnerships.move_row": {"school", "centre", "admin"},
+    "partnerships.confirm": {"school"},
+    "partnerships.download": USERS,
 }
 
 
@@ -190,7 +199,9 @@ def world(app, make_user, make_org, make_order):
                   direction="up", kind="report.docx")
     # Partnerships: a fresh pair per request with school A as the partner school.
     from .test_partnerships import create_partnership
-    common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id)
+    from .test_partnership_agreement import create_plan_row
+    common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id,
+                  row_id=lambda: create_plan_row(app, school.organization_id).id)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}
