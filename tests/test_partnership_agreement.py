@@ -295,17 +295,16 @@ def _docx(path, text_):
     return path
 
 
-@pytest.fixture
-def doctypes(app, tmp_path):
-    """The two doctypes: the real ones when the documents module declares them, else tiny
-    stand-ins installed only for this test."""
+def install_stand_in_doctypes(folder):
+    """Until the documents module declares `partnership_agreement` and `partnership_plan`,
+    install tiny stand-ins (a one-line template, their own series); returns the function that
+    puts the list back (a no-op when the real doctypes are there)."""
     from blueprints.documents import registry
     from blueprints.documents.doctype import Doctype
 
     installed = registry.all_doctypes()
     if "partnership_agreement" in installed and "partnership_plan" in installed:
-        yield "real"
-        return
+        return lambda: None
 
     @dataclass(frozen=True)
     class StandIn(Doctype):
@@ -321,12 +320,18 @@ def doctypes(app, tmp_path):
     stand_ins = [StandIn(key=key, title=title, series=key, data=data,
                          context=lambda plain: {k: str(v) for k, v in plain.items()},
                          sample={"leader": "А", "partner": "Б"},
-                         path=_docx(tmp_path / f"{key}.docx", "{{ leader }} и {{ partner }}"))
+                         path=_docx(Path(folder) / f"{key}.docx", "{{ leader }} и {{ partner }}"))
                  for key, title in (("partnership_agreement", "Соглашение"),
                                     ("partnership_plan", "План взаимодействия"))]
     registry.install([*installed.values(), *stand_ins])
-    yield "stand-in"
-    registry.install(list(installed.values()))
+    return lambda: registry.install(list(installed.values()))
+
+
+@pytest.fixture
+def doctypes(app, tmp_path):
+    restore = install_stand_in_doctypes(tmp_path)
+    yield
+    restore()
 
 
 def test_both_confirmations_register_the_agreement_and_the_plan(pair, doctypes):

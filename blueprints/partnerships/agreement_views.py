@@ -382,8 +382,8 @@ def confirm(partnership_id):
     audit("partnership_confirmed", pair, details=f"согласовано со стороны "
           f"{agreement.side_label(pair, side)}, версия {form.version.data}")
     if pair.status == "registered":
-        audit("partnership_registered", pair, details=f"соглашение № {pair.agreement.number}, "
-              f"план № {pair.plan.number}")
+        audit("partnership_registered", pair, details=f"зарегистрированы соглашение № "
+              f"{pair.agreement.number} и план № {pair.plan.number}")
         flash("Обе стороны согласовали: соглашение и план зарегистрированы. Скачайте их, "
               "подпишите и загрузите скан.", "success")
     else:
