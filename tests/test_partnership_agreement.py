@@ -381,3 +381,29 @@ def test_a_failed_registration_leaves_nothing_half_done(pair, monkeypatch):
     with db.connection_context():
         assert Partnership.get_by_id(pair_id).status == "approved"
         assert Organization.select().count() >= 3
+
+
+def test_terms_typed_into_an_expired_session_come_back_and_conflict_with_a_newer_save(
+        pair, app):
+    from .conftest import login
+    from .test_stash import expire_session, restore_target
+
+    pair_id, c = pair
+    leader, partner = c["leader"], c["partner"]
+    seen = version(pair_id)
+    assert partner.post(f"/partnerships/{pair_id}/terms",
+                        data=terms_data(pair_id, subject="Сохранил партнёр")).status_code == 303
+    expire_session(leader, app)
+    response = leader.post(f"/partnerships/{pair_id}/terms",
+                           data=terms_data(pair_id, version=str(seen), subject="Набрал лидер"))
+    target = restore_target(response)
+    assert target and target.startswith(f"/partnerships/{pair_id}/terms?restore=")
+    login(leader, leader.user)
+    restored = text(leader.get(target))
+    assert "Набрал лидер" in restored and "восстановлены" in restored
+    assert f'id="terms-version" name="version" type="hidden" value="{seen}"' in restored
+    again = leader.post(f"/partnerships/{pair_id}/terms",
+                        data=terms_data(pair_id, version=str(seen), subject="Набрал лидер"))
+    assert again.status_code == 409 and "Сохранил партнёр" in text(again)
+    with db.connection_context():
+        assert Partnership.get_by_id(pair_id).terms_values["subject"] == "Сохранил партнёр"

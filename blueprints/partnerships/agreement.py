@@ -32,16 +32,7 @@ PLAN_FIELDS = {
     "partner_responsible": "Ответственный от школы-партнёра",
     "expected_result": "Ожидаемый результат",
 }
-# Audit actions of this module (what the page's change list says).
-ACTIONS = {
-    "partnership_terms_saved": "изменены условия соглашения",
-    "partnership_row_added": "добавлена строка плана",
-    "partnership_row_updated": "изменена строка плана",
-    "partnership_row_removed": "удалена строка плана",
-    "partnership_row_moved": "перемещена строка плана",
-    "partnership_confirmed": "согласовано",
-    "partnership_registered": "соглашение и план зарегистрированы",
-}
+# Audit actions that change what the sides confirm (labels: models/audit.py ACTIONS).
 CHANGES = ("partnership_terms_saved", "partnership_row_added", "partnership_row_updated",
            "partnership_row_removed", "partnership_row_moved")
 
@@ -297,7 +288,7 @@ def stale_message(pair):
            if entry.user and entry.user.organization_id else None)
     if org is not None:
         who = f"{who} ({org.short_name})"
-    what = entry.details or ACTIONS.get(entry.action, entry.action)
+    what = entry.details or entry.action_label.lower()
     return (f"После того как вы открыли страницу, {who} изменил(а) {what} "
             f"({entry.created_at:%d.%m.%Y %H:%M}). Ничего не согласовано: проверьте "
             "изменения и согласуйте ещё раз.")

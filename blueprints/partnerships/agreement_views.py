@@ -133,7 +133,7 @@ def page_context(pair, terms=None, new_row=None, editing=None, edit_form=None, n
         "button_form": VersionForm(formdata=None),
         "can_confirm": side is not None and pair.status == "approved",
         "documents": documents, "history": agreement.history(pair),
-        "actions": agreement.ACTIONS, "user_name": agreement.user_name,
+        "user_name": agreement.user_name,
         "approval": GeneratedDocument.get_or_none(GeneratedDocument.id == pair.approval_id)
         if pair.approval_id else None,
     }
