@@ -11,7 +11,8 @@ from models import INTERACTION_DIRECTIONS
 from ..core.forms import VersionedForm, choices, strip, text_field
 from . import agreement
 
-SHORT_TERMS = {"place": 300}  # one-line terms; every other text term is a paragraph
+# One-line terms; every other text term is a paragraph.
+SHORT_TERMS = {"place": 300, "leader_basis": 300, "partner_basis": 300, "coordinator_basis": 300}
 
 
 class _TermsBase(VersionedForm):
