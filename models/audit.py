@@ -63,6 +63,14 @@ ACTIONS = {
     "roadmap_section_deleted": "Удалён раздел дорожной карты",
     "roadmap_evidence_added": "Добавлено подтверждение исполнения",
     "roadmap_evidence_removed": "Удалено подтверждение исполнения",
+    # The partnership agreement (blueprints/partnerships/agreement.py).
+    "partnership_terms_saved": "Изменены условия соглашения о партнёрстве",
+    "partnership_row_added": "Добавлена строка плана взаимодействия",
+    "partnership_row_updated": "Изменена строка плана взаимодействия",
+    "partnership_row_removed": "Удалена строка плана взаимодействия",
+    "partnership_row_moved": "Перемещена строка плана взаимодействия",
+    "partnership_confirmed": "Соглашение о партнёрстве согласовано стороной",
+    "partnership_registered": "Зарегистрированы соглашение и план взаимодействия",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",
@@ -75,7 +83,7 @@ OBJECTS = {
     "generateddocument": "Документ", "body": "Коллегиальный орган", "bodymember": "Член органа",
     "meeting": "Заседание", "templateversion": "Версия шаблона", "programme": "Программа",
     "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
-    "roadmapactivity": "Мероприятие дорожной карты",
+    "roadmapactivity": "Мероприятие дорожной карты", "partnership": "Партнёрство",
 }
 
 

@@ -139,6 +139,15 @@ POLICY = {
     "partnerships.approve": STAFF,  # the centre prepares, the department registers
     "partnerships.approval": STAFF,
     "partnerships.publish_approval": EDITORS,
+    # The agreement: the party schools and the centre edit, only the party schools confirm.
+    "partnerships.status": USERS,
+    "partnerships.terms": {"school", "centre", "admin"},
+    "partnerships.add_row": {"school", "centre", "admin"},
+    "partnerships.edit_row": {"school", "centre", "admin"},
+    "partnerships.remove_row": {"school", "centre", "admin"},
+    "partnerships.move_row": {"school", "centre", "admin"},
+    "partnerships.confirm": {"school"},
+    "partnerships.download": USERS,
 }
 
 
@@ -203,6 +212,8 @@ def world(app, make_user, make_org, make_order):
     common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id)
     from .test_partnership_pairs import create_pairs_order  # a registered approving order
     common.update(pairs_order_id=lambda: create_pairs_order(app, school.organization_id).id)
+    from .test_partnership_agreement import create_plan_row
+    common.update(row_id=lambda: create_plan_row(app, school.organization_id).id)
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

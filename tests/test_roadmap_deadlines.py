@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from blueprints.roadmaps.deadlines import month_number, read_deadline
+from blueprints.core.deadlines import month_number, read_deadline
 
 D = date
 SMOLENSK, LESOSIBIRSK, MOSCOW = (2019, 2019), (2020, 2021), (2020, 2020)

@@ -6,7 +6,7 @@ here registers them."""
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from models import PARTNERSHIP_STATUSES, Organization, Partnership, PlanRow
+from models import PARTNERSHIP_STATUSES, Organization, Partnership, PlanRow, school_year
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core.forms import choices
@@ -67,8 +67,9 @@ def index():
 @bp.route("/<int:partnership_id>")
 @access(*ALL_USERS)
 def show(partnership_id):
-    pair = partnership_or_404(partnership_id)
-    rows = list(PlanRow.select().where(PlanRow.partnership == pair.id).order_by(
-        PlanRow.position, PlanRow.id))
-    return render_template("partnerships/show.html", pair=pair, rows=rows,
-                           side=pair.side_of(current_user))
+    """The pair page: parties, status, what to do next, the terms, the plan, both sides'
+    confirmations and the registered files."""
+    return agreement_views.render_page(partnership_or_404(partnership_id))
+
+
+from . import agreement_views  # noqa: E402 (registers its views on bp; it uses this module)

@@ -41,12 +41,14 @@ def propose(period_start, leader, partner, directions, author, coordinator=None)
 
 
 def content(partnership):
-    """What both sides confirm: the agreement's terms and the plan rows, as plain data."""
+    """What both sides confirm: the directions, the agreement's terms and the plan rows (each
+    with its id, so a later diff tells a changed row from a replaced one), as plain data."""
+    stored = Partnership.get_by_id(partnership.id)
     rows = PlanRow.select().where(PlanRow.partnership == partnership.id).order_by(
         PlanRow.position, PlanRow.id)
-    return {"directions": Partnership.get_by_id(partnership.id).direction_keys,
-            "terms": Partnership.get_by_id(partnership.id).terms_values,
-            "plan": [{"title": r.title, "form": r.form, "deadline": r.deadline_text,
+    return {"directions": stored.direction_keys,
+            "terms": stored.terms_values,
+            "plan": [{"id": r.id, "title": r.title, "form": r.form, "deadline": r.deadline_text,
                       "leader_responsible": r.leader_responsible,
                       "partner_responsible": r.partner_responsible,
                       "expected_result": r.expected_result} for r in rows]}

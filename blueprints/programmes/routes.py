@@ -11,6 +11,7 @@ from models import (AuditLog, GeneratedDocument, Indicator, Organization, Progra
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
 from ..core.audit import audit
+from ..core.diff import field_changes
 from ..core.errors import fail
 from ..core.filters import place_of
 from ..core.forms import ConfirmForm
@@ -379,12 +380,7 @@ def compare(programme_id):
     for section in S.SECTIONS:
         old_values = {n: (label, shown) for n, label, shown in S.labelled_values(before[section.key])}
         new_values = {n: (label, shown) for n, label, shown in S.labelled_values(after[section.key])}
-        rows = []
-        for name in [*new_values, *(n for n in old_values if n not in new_values)]:
-            label, was = old_values.get(name, ("", ""))
-            label2, now_ = new_values.get(name, (label, ""))
-            if was != now_:
-                rows.append((label2 or label, was, now_))
+        rows = field_changes(old_values, new_values)
         if rows:
             changes.append((section, rows))
     return render_template("programmes/compare.html", programme=programme, changes=changes,

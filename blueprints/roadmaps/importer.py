@@ -46,7 +46,7 @@ from openpyxl import load_workbook
 from ..core.archives import ArchiveRejected, megabytes, open_archive
 from ..documents.gate import MAX_BYTES, xml_parser
 from ..core.tables import cell_text
-from .deadlines import Deadline, month_number, read_deadline
+from ..core.deadlines import Deadline, month_number, read_deadline
 
 MAX_ELEMENTS = 2_000_000  # a 300-activity road map has ~30 000; more is an element bomb
 MAX_ROWS = 5000  # rows under the header: a road map has tens or hundreds

@@ -10,7 +10,7 @@ from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activit
 from ..core.orgnames import OrganizationMatcher
 from ..documents import listing
 from ..documents.storage import storage
-from .deadlines import read_deadline
+from ..core.deadlines import read_deadline
 
 HISTORY_FIELDS = {"number": "№", "title": "Мероприятие", "deadline_text": "Срок",
                   "responsible": "Ответственные", "audience": "Целевая аудитория",

@@ -1,4 +1,6 @@
-"""Read the free-text deadline of a road-map activity into a date range and a recurrence.
+"""Read a free-text deadline («октябрь 2026», «II квартал», «ежемесячно») into a date range and a
+recurrence: road-map activities and partnership plan rows are written this way. Shared here
+because features import only core/.
 
 `read_deadline(text, period_start, period_end)` never raises and never rejects: text it
 cannot read comes back as written with `is_read=False`, for the user to see flagged.
