@@ -37,3 +37,8 @@ def show(partnership_id):
         PlanRow.position, PlanRow.id))
     return render_template("partnerships/show.html", pair=pair, rows=rows,
                            side=pair.side_of(current_user))
+
+
+# The views of the other concerns, on the same blueprint (imported last: they use the helpers
+# above).
+from . import execution_views  # noqa: E402,F401
