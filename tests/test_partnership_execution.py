@@ -85,6 +85,23 @@ def registered_pair(app, leader_id, partner_id, rows=3, status="registered", per
         return Partnership.get_by_id(pair.id)
 
 
+def create_plan_row(app, partner_org_id):
+    """A plan row of a fresh pair with `partner_org_id` as the partner school (access tests)."""
+    from .test_partnerships import create_partnership
+    pair = create_partnership(app, partner_org_id)
+    with app.app_context(), db.connection_context():
+        return PlanRow.create(partnership=pair.id, position=0, title="Консультация",
+                              deadline_text="октябрь")
+
+
+def create_plan_evidence(app, partner_org_id):
+    """An uploaded file of that school on a fresh plan row (access tests)."""
+    row = create_plan_row(app, partner_org_id)
+    with app.app_context(), db.connection_context():
+        return execution.add_evidence(row, None, partner_org_id,
+                                      upload=("акт.pdf", b"%PDF-1.4 act"))
+
+
 @pytest.fixture
 def world(app, make_org, make_user, login_as):
     leader, partner, stranger = (make_org(is_leader=True), make_org(is_low_result=True),
@@ -390,8 +407,7 @@ def test_the_bulk_job_registers_both_documents_per_pair_into_one_zip(app, make_o
     page = client.get("/partnerships/").get_data(as_text=True)
     if "partnership_bulk" in page or "partnership-bulk" in page:
         assert "Сформировать соглашения для всех пар" in page
-    response = client.post("/partnerships/bulk", data={"approval": str(order.id),
-                                                       "with_pdf": "y"})
+    response = client.post("/partnerships/bulk", data={"year": str(period), "with_pdf": "y"})
     assert response.status_code == 303
     job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     job = _wait_done(job_id)
@@ -410,7 +426,7 @@ def test_the_bulk_job_registers_both_documents_per_pair_into_one_zip(app, make_o
     assert len(names) == 8 and sum(n.endswith(".pdf") for n in names) == 4
     assert names[0].startswith("001 № ") and any(n.startswith("001-2 № ") for n in names)
     # Run again: nothing is registered twice (the pairs keep their numbers).
-    again = client.post("/partnerships/bulk", data={"approval": str(order.id)})
+    again = client.post("/partnerships/bulk", data={"year": str(period)})
     job = _wait_done(int(again.headers["Location"].rstrip("/").split("/")[-1]))
     with db.connection_context():
         assert [Partnership.get_by_id(p.id).agreement_id for p in pairs[:2]] == \
@@ -420,4 +436,4 @@ def test_the_bulk_job_registers_both_documents_per_pair_into_one_zip(app, make_o
         ).count() == 4
     # Schools may not start it.
     assert login_as("school").post("/partnerships/bulk",
-                                   data={"approval": str(order.id)}).status_code == 403
+                                   data={"year": str(period)}).status_code == 403

@@ -172,7 +172,7 @@ def signed_download(doc_id):
     """The signed copy, seen by whoever sees the document; always a download."""
     document = _get(doc_id)
     if not document.signed_sha256:
-        fail(404, "У документа нет подписанной копии.")
+        fail(409, "У документа нет подписанной копии.")
     return send_bytes(storage().get(document.signed_sha256), _signed_name(document),
                       mimetype="application/pdf")
 

@@ -43,22 +43,23 @@ def both_confirmed(pair_ids):
     return {row[0] for row in rows}
 
 
-def pairs_of(approval_id):
-    """The pairs of the approving order the job takes: both sides confirmed (status
-    «registered» or «signed», or both confirmations standing while the documents are
-    missing), in the order of the list."""
-    pairs = list(Partnership.select().where(Partnership.approval == approval_id).order_by(
-        Partnership.id))
+def pairs_of(period_start):
+    """The pairs of the school year the job takes: approved by a registered order, both sides
+    confirmed (status «registered» or «signed», or both confirmations standing while the
+    documents are missing), in the order of the list."""
+    pairs = list(Partnership.select().where((Partnership.period_start == period_start)
+                                            & Partnership.approval.is_null(False))
+                 .order_by(Partnership.id))
     confirmed = both_confirmed([p.id for p in pairs]) if pairs else set()
     return [p for p in pairs if p.status in READY or p.id in confirmed]
 
 
-def approvals():
-    """Register entries of orders approving pairs, newest first, with their pair counts."""
-    rows = (GeneratedDocument.select(GeneratedDocument, fn.COUNT(Partnership.id).alias("pairs"))
-            .join(Partnership, on=(Partnership.approval == GeneratedDocument.id))
-            .group_by(GeneratedDocument.id).order_by(GeneratedDocument.id.desc()))
-    return list(rows)
+def years():
+    """[(school year, pairs approved by an order)] newest first: what the button offers."""
+    return list(Partnership.select(Partnership.period_start, fn.COUNT(Partnership.id))
+                .where(Partnership.approval.is_null(False))
+                .group_by(Partnership.period_start)
+                .order_by(Partnership.period_start.desc()).tuples())
 
 
 def _register_one(key, pair, author, title):
@@ -106,5 +107,5 @@ AGREEMENTS_REGISTER = BatchKind(key="partnerships.agreements",
 
 
 class BulkForm(BaseForm):
-    approval = SelectField("Утверждающий приказ", coerce=int, validate_choice=True)
+    year = SelectField("Учебный год", coerce=int, validate_choice=True)
     with_pdf = BooleanField("Сформировать PDF", default=True)

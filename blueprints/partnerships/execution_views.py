@@ -21,12 +21,14 @@ from ..core.forms import BaseForm, ConfirmForm, VersionedForm, text_field
 from ..core.pagination import int_arg
 from ..documents import api as docs
 from ..documents.storage import storage
-from ..core.filters import date_num
 from ..jobs import engine as jobs
 from . import batch, execution, scans
 from .batch import BulkForm
 from .blueprint import bp
 from .routes import partnership_or_404
+
+
+REPORTERS = ("school", "centre", "admin")  # the department reads the execution
 
 
 class RowExecutionForm(VersionedForm):
@@ -71,7 +73,7 @@ def plan_row(row_id):
 
 
 @bp.route("/rows/<int:row_id>/execution", methods=["POST"])
-@access(*ALL_USERS)
+@access(*REPORTERS)
 def mark_row(row_id):
     row, pair = _executor_or_403(row_id)
     form = RowExecutionForm()
@@ -98,7 +100,7 @@ def mark_row(row_id):
 
 
 @bp.route("/rows/<int:row_id>/evidence", methods=["POST"])
-@access(*ALL_USERS)
+@access(*REPORTERS)
 def add_row_evidence(row_id):
     row, pair = _executor_or_403(row_id)
     form = EvidenceForm()
@@ -113,7 +115,7 @@ def add_row_evidence(row_id):
 
 
 @bp.route("/plan-evidence/<int:plan_evidence_id>/delete", methods=["POST"])
-@access(*ALL_USERS)
+@access(*REPORTERS)
 def delete_row_evidence(plan_evidence_id):
     item = PlanRowEvidence.get_or_none(PlanRowEvidence.id == plan_evidence_id)
     if item is None:
@@ -185,6 +187,9 @@ def _report_record(period_start, pairs):
 
 
 def _send_report(record, name):
+    if "partnership_report" not in docs.doctypes():
+        fail(409, "Справка о реализации плана взаимодействия пока недоступна: её шаблон не "
+                  "установлен.")
     data = docs.render("partnership_report", record)
     return send_bytes(data, f"{REPORT_TITLE} {name} {record['on_date']:%d.%m.%Y}.docx")
 
@@ -202,9 +207,7 @@ def pair_report(partnership_id):
 @access(*STAFF)
 def year_report():
     period_start = _year_arg()
-    pairs = execution.year_pairs(period_start)
-    if not pairs:
-        fail(404, f"На {school_year(period_start)} учебный год пар нет.")
+    pairs = execution.year_pairs(period_start)  # none: the report says so
     audit("partnership_report", details=school_year(period_start))
     return _send_report(_report_record(period_start, pairs),
                         f"{school_year(period_start).replace('/', '-')}")
@@ -271,7 +274,7 @@ def signed_scan(partnership_id):
     document = (GeneratedDocument.get_or_none(GeneratedDocument.id == pair.agreement_id)
                 if pair.agreement_id else None)
     if document is None or not document.signed_sha256:
-        fail(404, "Скан подписанного соглашения ещё не загружен.")
+        fail(409, "Скан подписанного соглашения ещё не загружен.")
     return send_bytes(storage().get(document.signed_sha256),
                       f"Соглашение № {document.number} (подписанное).pdf",
                       mimetype="application/pdf")
@@ -310,21 +313,21 @@ bp.add_app_template_global(signed_context, "partnership_signed")
 
 def _bulk_form():
     form = BulkForm()
-    form.approval.choices = [(d.id, f"№ {d.number or '—'} от "
-                              f"{date_num(d.registered_on) if d.registered_on else '—'} "
-                              f"({d.pairs} пар)") for d in batch.approvals()]
+    form.year.choices = [(year, f"{school_year(year)} ({count} пар по приказу)")
+                         for year, count in batch.years()]
     return form
 
 
 @bp.route("/bulk", methods=["POST"])
 @access(*STAFF)
 def bulk_agreements():
-    """«Сформировать соглашения для всех пар» of one approving order: one background job with
+    """«Сформировать соглашения для всех пар» of a school year (the pairs its approving order
+    approved): one background job with
     «N из M» progress and one .zip (the jobs pages)."""
     form = _bulk_form()
     if not form.validate_on_submit():
-        fail(400, "Выберите утверждающий приказ.")
-    pairs = batch.pairs_of(form.approval.data)
+        fail(400, "Выберите учебный год, пары которого утверждены приказом.")
+    pairs = batch.pairs_of(form.year.data)
     if not pairs:
         flash("Нет пар, подтверждённых обеими сторонами: формировать нечего.", "warning")
         return redirect(url_for("partnerships.index"), code=303)
