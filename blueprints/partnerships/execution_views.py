@@ -313,7 +313,7 @@ bp.add_app_template_global(signed_context, "partnership_signed")
 
 def _bulk_form():
     form = BulkForm()
-    form.year.choices = [(year, f"{school_year(year)} ({count} пар по приказу)")
+    form.year.choices = [(year, f"{school_year(year)} (пар по приказу: {count})")
                          for year, count in batch.years()]
     return form
 
@@ -332,7 +332,7 @@ def bulk_agreements():
         flash("Нет пар, подтверждённых обеими сторонами: формировать нечего.", "warning")
         return redirect(url_for("partnerships.index"), code=303)
     job = jobs.start(batch.AGREEMENTS_REGISTER.key, [p.id for p in pairs], current_user,
-                     title=f"Соглашения и планы взаимодействия ({len(pairs)} пар)",
+                     title=f"Соглашения и планы взаимодействия (пар: {len(pairs)})",
                      with_pdf=form.with_pdf.data)
     audit("job_started", details=f"{job.id} {job.title}")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
