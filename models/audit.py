@@ -57,6 +57,13 @@ ACTIONS = {
     "roadmap_section_deleted": "Удалён раздел дорожной карты",
     "roadmap_evidence_added": "Добавлено подтверждение исполнения",
     "roadmap_evidence_removed": "Удалено подтверждение исполнения",
+    "partnership_row_marked": "Отметка о выполнении плана взаимодействия",
+    "partnership_evidence_added": "Добавлено подтверждение выполнения плана взаимодействия",
+    "partnership_evidence_removed": "Удалено подтверждение выполнения плана взаимодействия",
+    "partnership_report": "Сформирована справка о реализации плана взаимодействия",
+    "partnership_scan_uploaded": "Загружен скан подписанного соглашения",
+    "document_signed_published": "Подписанная копия опубликована на сайте",
+    "document_signed_hidden": "Подписанная копия снята с сайта",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",
@@ -70,6 +77,7 @@ OBJECTS = {
     "meeting": "Заседание", "templateversion": "Версия шаблона", "programme": "Программа",
     "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
     "roadmapactivity": "Мероприятие дорожной карты",
+    "planrow": "Мероприятие плана взаимодействия",
 }
 
 
