@@ -83,6 +83,9 @@ def load(instance_path):
         "MAX_CONTENT_LENGTH": _env_int("OPORA_MAX_BODY_MB", 10) * 1024 * 1024,
         # Largest uploaded file (imports, templates), checked before parsing.
         "MAX_UPLOAD_BYTES": _env_int("OPORA_MAX_UPLOAD_MB", 5) * 1024 * 1024,
+        # Largest signed scan of an agreement, all its pages together (the scan upload alone
+        # raises the request body limit to this).
+        "SCAN_MAX_BYTES": _env_int("OPORA_SCAN_MAX_MB", 20) * 1024 * 1024,
         # Limits on what an uploaded .docx/.xlsx may inflate to (see ARCHIVE_LIMITS above).
         **ARCHIVE_LIMITS,
         # Multipart limits above the largest legitimate form (long programme tables).

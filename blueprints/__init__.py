@@ -20,8 +20,9 @@ def all_batch_kinds():
     """Every kind of «сформировать пакет» job (jobs.batches.BatchKind), each declared in its
     feature."""
     from .orders.batch import ORDERS_REGISTER
+    from .partnerships.batch import AGREEMENTS_REGISTER
 
-    return [ORDERS_REGISTER]
+    return [ORDERS_REGISTER, AGREEMENTS_REGISTER]
 
 
 def register_blueprints(app):

@@ -71,6 +71,13 @@ ACTIONS = {
     "partnership_row_moved": "Перемещена строка плана взаимодействия",
     "partnership_confirmed": "Соглашение о партнёрстве согласовано стороной",
     "partnership_registered": "Зарегистрированы соглашение и план взаимодействия",
+    "partnership_row_marked": "Отметка о выполнении плана взаимодействия",
+    "partnership_evidence_added": "Добавлено подтверждение выполнения плана взаимодействия",
+    "partnership_evidence_removed": "Удалено подтверждение выполнения плана взаимодействия",
+    "partnership_report": "Сформирована справка о реализации плана взаимодействия",
+    "partnership_scan_uploaded": "Загружен скан подписанного соглашения",
+    "document_signed_published": "Подписанная копия опубликована на сайте",
+    "document_signed_hidden": "Подписанная копия снята с сайта",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",
@@ -84,6 +91,7 @@ OBJECTS = {
     "meeting": "Заседание", "templateversion": "Версия шаблона", "programme": "Программа",
     "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
     "roadmapactivity": "Мероприятие дорожной карты", "partnership": "Партнёрство",
+    "planrow": "Мероприятие плана взаимодействия",
 }
 
 

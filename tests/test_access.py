@@ -148,6 +148,22 @@ POLICY = {
     "partnerships.move_row": {"school", "centre", "admin"},
     "partnerships.confirm": {"school"},
     "partnerships.download": USERS,
+    # Plan execution: the schools of the pair and the centre report, the department reads.
+    "partnerships.plan_row": USERS,
+    "partnerships.mark_row": {"school", "centre", "admin"},
+    "partnerships.add_row_evidence": {"school", "centre", "admin"},
+    "partnerships.delete_row_evidence": {"school", "centre", "admin"},
+    "partnerships.row_evidence_file": USERS,
+    "partnerships.evidence_documents": USERS,
+    "partnerships.execution_year": STAFF,
+    "partnerships.pair_report": USERS,
+    "partnerships.year_report": STAFF,
+    "partnerships.upload_scan": {"school", "centre", "admin"},
+    "partnerships.signed_scan": USERS,
+    "partnerships.bulk_agreements": STAFF,
+    "documents.signed_download": USERS,
+    "documents.publish_signed": EDITORS,
+    "publications.signed_download": EVERYONE,
 }
 
 
@@ -212,8 +228,18 @@ def world(app, make_user, make_org, make_order):
     common.update(partnership_id=lambda: create_partnership(app, school.organization_id).id)
     from .test_partnership_pairs import create_pairs_order  # a registered approving order
     common.update(pairs_order_id=lambda: create_pairs_order(app, school.organization_id).id)
-    from .test_partnership_agreement import create_plan_row
-    common.update(row_id=lambda: create_plan_row(app, school.organization_id).id)
+    # Plan rows of school A's pairs and an uploaded file of school A on one.
+    from .test_partnership_execution import create_plan_evidence
+    common.update(
+                  plan_evidence_id=lambda: create_plan_evidence(
+                      app, school.organization_id).id)
+    # The signed copy: school A's document and the published one carry a published scan.
+    with app.app_context(), db.connection_context():
+        from blueprints.documents.storage import storage
+        from models import GeneratedDocument
+        GeneratedDocument.update(signed_sha256=storage().put(b"%PDF-1.4 signed"), signed_size=15,
+                                 signed_public=True).where(GeneratedDocument.id.in_(
+                                     [common["doc_id"], published.id])).execute()
     # A fresh draft per request: an earlier POST may have registered or deleted the last one.
     org_of = {role: (people[role].organization_id if role in people else centre.organization_id)
               for role in ROLES}

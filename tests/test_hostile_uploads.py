@@ -155,7 +155,7 @@ def test_the_lying_zip_is_what_the_issue_describes(hostile_files):
 
 # endpoint → (hostile file kinds it is fed)
 ENDPOINTS = {"template": ("docx",), "roadmap": ("docx", "xlsx"), "directory": ("xlsx",),
-             "evidence": ("docx", "xlsx")}
+             "evidence": ("docx", "xlsx"), "plan_evidence": ("docx", "xlsx")}
 ATTACKS = {"lying": LYING, "laughs": DOCTYPE, "deep": DEEP}
 CASES = [(endpoint, f"{attack}.{kind}") for endpoint, kinds in ENDPOINTS.items()
          for kind in kinds for attack in ATTACKS]
@@ -198,17 +198,29 @@ assert client.post(f"/roadmaps/import/{token}").status_code == 303
 with db.connection_context():
     activity = RoadmapActivity.select().first().id
 evidence = f"/roadmaps/activities/{activity}/evidence"
+# A partnership plan row under way (its agreement registered), for plan-row evidence.
+from blueprints.partnerships import services as partnerships
+from models import Partnership, PlanRow
+with app.app_context(), db.connection_context():
+    schools = [Organization.create(kind="school", full_name=f"Школа {n}", short_name=f"Школа {n}",
+                                   municipality="Новоречинский район") for n in (1, 2)]
+    pair = partnerships.propose(2026, *schools, ["consulting"], None)
+    Partnership.update(status="registered").where(Partnership.id == pair.id).execute()
+    plan_row = PlanRow.create(partnership=pair, position=0, title="Консультация").id
+plan_evidence = f"/partnerships/rows/{plan_row}/evidence"
 ENDPOINTS = {
     "template": lambda name, data: post("/doctypes/order/upload", name, data),
     "roadmap": lambda name, data: post("/roadmaps/import", name, data),
     "directory": lambda name, data: post("/orgs/import", name, data),
     "evidence": lambda name, data: post(evidence, name, data, kind="file"),
+    "plan_evidence": lambda name, data: post(plan_evidence, name, data, kind="file"),
 }
 warm = {
     "template": (root + "/doc_templates/order.docx", "order.docx"),
     "roadmap": (None, "map.xlsx"),
     "directory": (None, "schools.csv"),
     "evidence": (root + "/doc_templates/order.docx", "order.docx"),
+    "plan_evidence": (root + "/doc_templates/order.docx", "order.docx"),
 }
 for endpoint, (path, name) in warm.items():
     if name == "map.xlsx":

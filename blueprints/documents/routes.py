@@ -9,12 +9,14 @@ from models import GeneratedDocument
 from ..auth.access import ALL_USERS, access, get_visible_or_404
 from ..core.audit import audit
 from ..core.errors import fail, render_error
+from ..core.downloads import send_bytes
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import paginate
 from . import listing, pdf, services
 from .engine import RenderError
 from .forms import FilterForm, WithdrawForm
+from .storage import storage
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -156,3 +158,37 @@ def withdraw(doc_id):
         "documents/withdraw.html", "documents/_withdraw_form.html",
         status=422 if form.errors else 200, form=form, document=document,
         doctype_title=listing.doctype_title(document.doctype))
+
+
+# --- the signed copy (a scan both sides signed, e.g. a partnership agreement) ------------------
+
+def _signed_name(document):
+    return listing.download_name(document, "pdf").replace(".pdf", " (подписанный).pdf")
+
+
+@bp.route("/<int:doc_id>/signed")
+@access(*ALL_USERS)
+def signed_download(doc_id):
+    """The signed copy, seen by whoever sees the document; always a download."""
+    document = _get(doc_id)
+    if not document.signed_sha256:
+        fail(409, "У документа нет подписанной копии.")
+    return send_bytes(storage().get(document.signed_sha256), _signed_name(document),
+                      mimetype="application/pdf")
+
+
+@bp.route("/<int:doc_id>/signed/publish", methods=["POST"])
+@access(*PUBLISHERS)
+def publish_signed(doc_id):
+    """The centre offers the signed copy on the public page of the document (or stops)."""
+    document = _get(doc_id)
+    if not ConfirmForm().validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    public = request.form.get("public", "1") == "1"
+    if public and not document.signed_sha256:
+        fail(409, "У документа нет подписанной копии.")
+    services.set_signed_public(document, public)
+    audit("document_signed_published" if public else "document_signed_hidden", document)
+    flash("Подписанная копия будет показана на странице документа на сайте." if public else
+          "Подписанная копия больше не показывается на сайте.", "success")
+    return _to_show(document)

@@ -122,3 +122,11 @@ def withdraw_document(document, reason):
     if not changed:
         raise InvalidTransition("Документ уже отозван.")
     return GeneratedDocument.get_by_id(document.id)
+
+
+def set_signed_public(document, public):
+    """Show (or stop showing) the signed copy on the document's public page; it shows only
+    while the document itself is published."""
+    GeneratedDocument.update(signed_public=bool(public)).where(
+        GeneratedDocument.id == document.id).execute()
+    return GeneratedDocument.get_by_id(document.id)

@@ -259,10 +259,12 @@ def _finish_item(item_id, with_pdf):
     item = JobItem.get_by_id(item_id)
     pdf_error = ""
     if with_pdf and item.document_id:
-        try:
-            pdf.ensure_pdf(GeneratedDocument.get_by_id(item.document_id), wait=pdf.BACKGROUND_WAIT)
-        except pdf.PdfError as error:
-            pdf_error = str(error)
+        kind = get_kind(Job.get_by_id(item.job_id).kind)
+        for document in kind.documents_of(item):  # its own, then its companions
+            try:
+                pdf.ensure_pdf(document, wait=pdf.BACKGROUND_WAIT)
+            except pdf.PdfError as error:
+                pdf_error = str(error)
     JobItem.update(status="done", pdf_error=pdf_error[:2000], finished_at=now()).where(
         (JobItem.id == item_id) & (JobItem.status == "registered")).execute()
 
@@ -302,17 +304,22 @@ def build_zip(job_id):
     items = (JobItem.select(JobItem, GeneratedDocument).join(GeneratedDocument)
              .where((JobItem.job == job_id) & (JobItem.status == "done"))
              .order_by(JobItem.position))
+    kind = get_kind(Job.get_by_id(job_id).kind)
     files = storage()
     buffer = io.BytesIO()
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in items:
-            document = item.document
-            base = (f"{item.position + 1:03d} № {_name(document.number or '')} "
-                    f"{_name(document.title, 60)}")
-            parts = [(f"{base}.docx", document.sha256)]
-            if document.pdf_sha256 and files.exists(document.pdf_sha256):
-                parts.append((f"{base}.pdf", document.pdf_sha256))
+            documents = [item.document]
+            if kind.companions:
+                documents += kind.companions(item.record_id, item.document)
+            parts = []
+            for index, document in enumerate(documents):
+                base = (f"{item.position + 1:03d}{'' if index == 0 else f'-{index + 1}'} "
+                        f"№ {_name(document.number or '')} {_name(document.title, 60)}")
+                parts.append((f"{base}.docx", document.sha256))
+                if document.pdf_sha256 and files.exists(document.pdf_sha256):
+                    parts.append((f"{base}.pdf", document.pdf_sha256))
             for name, sha256 in parts:
                 info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED

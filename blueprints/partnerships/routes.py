@@ -72,4 +72,6 @@ def show(partnership_id):
     return agreement_views.render_page(partnership_or_404(partnership_id))
 
 
-from . import agreement_views  # noqa: E402 (registers its views on bp; it uses this module)
+# The views of the other concerns, on the same blueprint (imported last: they use the helpers
+# above).
+from . import agreement_views, execution_views  # noqa: E402,F401

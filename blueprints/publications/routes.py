@@ -21,6 +21,7 @@ from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.urls import external_url
 from ..documents import listing, pdf
+from ..documents.storage import storage
 from . import feeds
 from .forms import PublicFilterForm
 
@@ -107,6 +108,18 @@ def pdf_download(year, slug):
     if request.args.get("inline") == "1":  # the viewer embedded in the public page
         return listing.show_pdf(document, data)
     return listing.send_pdf(document, data)
+
+
+@bp.route("/<int:year>/<string(maxlength=200):slug>/signed")
+@access(ANONYMOUS)
+def signed_download(year, slug):
+    """The signed copy, only once the centre has published it."""
+    document = _get(year, slug)
+    if not (document.signed_public and document.signed_sha256):
+        raise NotFound()
+    return send_bytes(storage().get(document.signed_sha256),
+                      listing.download_name(document, "pdf").replace(".pdf", " (подписанный).pdf"),
+                      mimetype="application/pdf")
 
 
 @bp.route("/feed.atom")

@@ -2,15 +2,16 @@
 from collections import defaultdict
 
 from flask import current_app, has_app_context
-from peewee import JOIN
 
-from models import (ActivityEvidence, GeneratedDocument, Organization, RoadmapActivity,
-                    RoadmapSection)
+from models import ActivityEvidence, Organization, RoadmapActivity, RoadmapSection
 
+from ..core import evidence
+from ..core.evidence import HIDDEN_DOCUMENT, EvidenceKind
 from ..documents.listing import doctype_title
 
+ACTIVITY_EVIDENCE = EvidenceKind(ActivityEvidence, "activity")  # files: the model's rule
 
-HIDDEN_DOCUMENT = "документ другой организации"  # a document the viewer may not see
+
 
 
 def _evidence(item, site_url):
@@ -36,36 +37,9 @@ def _evidence(item, site_url):
 
 
 def evidence_by_activity(activity_ids, viewer):
-    """{activity id: [ActivityEvidence with its register document]} in the order added, as
-    `viewer` may see it: `document_shown` (the register's rule, or public), `file_readable`
-    (ActivityEvidence.files_visible_to) and `label`, the text to show."""
-    evidence = defaultdict(list)
-    items = list(ActivityEvidence.select(ActivityEvidence, GeneratedDocument)
-                 .join(GeneratedDocument, on=(ActivityEvidence.document == GeneratedDocument.id),
-                       join_type=JOIN.LEFT_OUTER)
-                 .where(ActivityEvidence.activity.in_(activity_ids)).order_by(ActivityEvidence.id))
-    document_ids = {item.document_id for item in items if item.document_id}
-    shown = {row.id for row in GeneratedDocument.citable_to(viewer).select(
-        GeneratedDocument.id).where(GeneratedDocument.id.in_(document_ids))} if document_ids \
-        else set()
-    file_ids = [item.id for item in items if item.kind == "file"]
-    readable = {row.id for row in ActivityEvidence.files_visible_to(viewer).select(
-        ActivityEvidence.id).where(ActivityEvidence.id.in_(file_ids))} if file_ids else set()
-    for item in items:
-        item.document_shown = item.document_id in shown
-        item.file_readable = item.id in readable
-        item.label = _label(item)
-        evidence[item.activity_id].append(item)
-    return evidence
-
-
-def _label(item):
-    if item.kind != "document":
-        return item.title
-    if not item.document_shown:
-        return HIDDEN_DOCUMENT
-    document = item.document
-    return item.title or f"{document.title} № {document.number or '—'}"
+    """{activity id: [ActivityEvidence with its register document]} as `viewer` may see it
+    (core.evidence.by_owner: `document_shown`, `file_readable`, `label`)."""
+    return evidence.by_owner(ACTIVITY_EVIDENCE, activity_ids, viewer)
 
 
 def roadmap_data(roadmap, viewer, site_url=""):

@@ -72,22 +72,5 @@ class SectionForm(BaseForm):
     title = text_field("Название раздела", 1000, required=True)
 
 
-class EvidenceForm(BaseForm):
-    kind = SelectField("Вид", choices=choices({"document": "Документ из реестра",
-                                               "url": "Ссылка", "file": "Файл"}))
-    document = IntegerField("Документ", validators=[Optional(), NumberRange(1, INT_MAX)])
-    url = StringField("Адрес ссылки", filters=[strip])
-    title = text_field("Подпись", 500)
-    file = FileField("Файл")
-
-    def validate_url(self, field):
-        if self.kind.data == "url":
-            if not field.data:
-                raise ValidationError("Укажите адрес ссылки.")
-            if len(field.data) > 2000 or not field.data.lower().startswith(("http://", "https://")):
-                raise ValidationError("Ссылка должна начинаться с http:// или https:// "
-                                      "и быть не длиннее 2000 символов.")
-
-    def validate_document(self, field):
-        if self.kind.data == "document" and not field.data:
-            raise ValidationError("Выберите документ из реестра.")
+# The evidence form is shared with partnership plan rows (core/evidence.py).
+from ..core.evidence import EvidenceForm  # noqa: E402,F401

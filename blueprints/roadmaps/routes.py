@@ -14,6 +14,7 @@ from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activit
                     Organization, Roadmap, RoadmapActivity, RoadmapSection, User)
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core import evidence
 from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
@@ -27,7 +28,7 @@ from ..core.urls import site_url
 from ..documents import api as docs  # `documents` is a view here
 from ..documents.storage import storage
 from . import cli, services
-from .data import evidence_by_activity
+from .data import ACTIVITY_EVIDENCE, evidence_by_activity
 from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
                     RoadmapForm, SectionForm)
 from .importer import RoadmapImportError, parse_roadmap
@@ -359,22 +360,13 @@ def activity(activity_id):
 def add_evidence(activity_id):
     activity = _reporter_or_403(activity_id)
     form = EvidenceForm()
-    if form.validate():
-        document = upload = None
-        if form.kind.data == "document":
-            # Only a document the user may see: another's answers as a missing one.
-            document = services.pickable_document(current_user, form.document.data)
-            if document is None:
-                form.document.errors.append("Такого зарегистрированного документа нет.")
-        elif form.kind.data == "file":
-            upload = read_upload(form.file, check_office=True)
-        if not form.errors:
-            services.add_evidence(activity, current_user.id, document=document,
-                                  url=form.url.data or "", title=form.title.data or "",
-                                  upload=upload, organization=current_user.organization_id)
-            audit("roadmap_evidence_added", activity, details=form.title.data or form.kind.data)
-            flash("Подтверждение добавлено.", "success")
-            return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
+    values = evidence.read_form(form, current_user)
+    if values is not None:
+        services.add_evidence(activity, current_user.id, organization=current_user.organization_id,
+                              **values)
+        audit("roadmap_evidence_added", activity, details=form.title.data or form.kind.data)
+        flash("Подтверждение добавлено.", "success")
+        return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
     context = _activity_context(activity)
     context["evidence_form"] = form
     return render_template("roadmaps/activity.html", **context), 422
@@ -383,17 +375,17 @@ def add_evidence(activity_id):
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
 @access(*ALL_USERS)
 def delete_evidence(evidence_id):
-    evidence = ActivityEvidence.get_or_none(ActivityEvidence.id == evidence_id)
-    if evidence is None:
+    item = ActivityEvidence.get_or_none(ActivityEvidence.id == evidence_id)
+    if item is None:
         raise NotFound()
-    activity = _reporter_or_403(evidence.activity_id)
-    if not evidence.removable_by(current_user):
+    activity = _reporter_or_403(item.activity_id)
+    if not item.removable_by(current_user):
         fail(403, "Удалить подтверждение может только добавившая его организация "
                   "или методический центр.")
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
-    services.remove_evidence(evidence, current_user.id)
-    audit("roadmap_evidence_removed", activity, details=evidence.title)
+    services.remove_evidence(item, current_user.id)
+    audit("roadmap_evidence_removed", activity, details=item.title)
     flash("Подтверждение удалено.", "success")
     return redirect(url_for("roadmaps.activity", activity_id=activity.id), code=303)
 
@@ -402,20 +394,19 @@ def delete_evidence(evidence_id):
 @access(*ALL_USERS)
 def evidence_file(evidence_id):
     """Its organisation and staff download a file; another school gets 404 (files_visible_to)."""
-    evidence = get_visible_or_404(ActivityEvidence.files_visible_to(current_user),
-                                  ActivityEvidence, evidence_id)
-    _activity_or_404(evidence.activity_id)
-    # Always a download, never shown inline: an uploaded file is not trusted content.
-    return send_bytes(storage().get(evidence.file_sha256), evidence.title or "файл",
-                      mimetype="application/octet-stream")
+    item = evidence.readable_file(ACTIVITY_EVIDENCE, current_user, evidence_id)
+    if item is None:
+        raise NotFound()
+    _activity_or_404(item.activity_id)
+    return evidence.send_file(item)
 
 
 @bp.route("/documents")
 @access(*ALL_USERS)
 def documents():
     """htmx: register documents matching the typed number or title, to pick as evidence."""
-    return render_template("roadmaps/_documents.html",
-                           documents=services.registered_documents(current_user,
+    return render_template("core/_evidence_documents.html",
+                           documents=evidence.registered_documents(current_user,
                                                                    request.args.get("q", "")))
 
 

@@ -3,14 +3,13 @@ evidence. No request access here."""
 import re
 from datetime import date
 
-from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
-                    GeneratedDocument, Organization, Roadmap, RoadmapActivity, RoadmapSection,
-                    db, now)
+from models import (ACTIVITY_STATUSES, ActivityChange, ActivityOrganization, Organization,
+                    Roadmap, RoadmapActivity, RoadmapSection, db, now)
 
-from ..core.orgnames import OrganizationMatcher
-from ..documents import listing
-from ..documents.storage import storage
+from ..core import evidence
 from ..core.deadlines import read_deadline
+from ..core.orgnames import OrganizationMatcher
+from .data import ACTIVITY_EVIDENCE
 
 HISTORY_FIELDS = {"number": "№", "title": "Мероприятие", "deadline_text": "Срок",
                   "responsible": "Ответственные", "audience": "Целевая аудитория",
@@ -200,25 +199,16 @@ DOCUMENT_LABEL = "документ из реестра"  # the history's word fo
 
 def add_evidence(activity, user, document=None, url="", title="", upload=None,
                  organization=None):
-    """Link a register document, an external URL, or keep an uploaded file (name, bytes).
-    `organization` is whose evidence it is (the adding user's): it decides who reads a file.
-    A document's title and number are not copied: the pages show them only to those who may
-    see the document (data.evidence_by_activity), and the history only names the kind."""
-    values = {"activity": activity.id, "added_by": user, "organization": organization}
-    if document is not None:
-        values.update(kind="document", document=document.id, title=title)
-    elif upload is not None:
-        filename, data = upload
-        values.update(kind="file", title=title or filename, file_sha256=storage().put(data),
-                      file_size=len(data))
-    else:
-        values.update(kind="url", url=url, title=title or url)
-    values["title"] = values["title"][:500]
+    """Link a register document, an external URL, or keep an uploaded file (name, bytes)
+    (core.evidence.add), with its line in the activity's history. `organization` is whose
+    evidence it is (the adding user's): it decides who reads a file. The history only names a
+    linked document's kind (it is read by every user)."""
     with db.atomic():
-        evidence = ActivityEvidence.create(**values)
-        _record(activity.id, user, "evidence", "", _history_label(evidence))
+        item = evidence.add(ACTIVITY_EVIDENCE, activity, user, document=document, url=url,
+                            title=title, upload=upload, organization=organization)
+        _record(activity.id, user, "evidence", "", _history_label(item))
         touch(activity.roadmap_id)
-    return evidence
+    return item
 
 
 def _history_label(evidence):
@@ -226,28 +216,14 @@ def _history_label(evidence):
     return DOCUMENT_LABEL if evidence.kind == "document" else evidence.title
 
 
-def remove_evidence(evidence, user):
+def remove_evidence(item, user):
     with db.atomic():
-        _record(evidence.activity_id, user, "evidence", _history_label(evidence), "")
-        touch(evidence.activity.roadmap_id)
-        evidence.delete_instance()
+        _record(item.activity_id, user, "evidence", _history_label(item), "")
+        touch(item.activity.roadmap_id)
+        evidence.remove(item)
 
 
-def pickable_documents(user):
-    """Register documents `user` may cite as evidence: registered or published ones that the
-    register shows the user (a school: its organisation's) or that are public anyway."""
-    return GeneratedDocument.citable_to(user).where(GeneratedDocument.status.in_(
-        ("registered", "published")))
-
-
-def pickable_document(user, document_id):
-    """The document with this id if `user` may cite it; None otherwise (whether it does not
-    exist or belongs to someone else: the answer is the same)."""
-    return pickable_documents(user).where(GeneratedDocument.id == document_id).first()
-
-
-def registered_documents(user, query_text, limit=20):
-    """Documents to pick as evidence: by number or title (the register's own search, which
-    also matches Cyrillic in any case on SQLite), newest first."""
-    query = pickable_documents(user).order_by(GeneratedDocument.id.desc())
-    return listing.search(query, query_text).limit(limit)
+# The register documents one may cite: one rule for every kind of evidence (core.evidence).
+pickable_documents = evidence.pickable_documents
+pickable_document = evidence.pickable_document
+registered_documents = evidence.registered_documents

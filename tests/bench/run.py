@@ -253,6 +253,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     from tests.bench import docs_bench
     print("\n".join(docs_bench.run()))
+    from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
+    print("\n".join(partnerships_bench.run()))
 
 
 if __name__ == "__main__":
