@@ -229,10 +229,10 @@ def world(app, make_user, make_org, make_order):
     from .test_partnership_pairs import create_pairs_order  # a registered approving order
     common.update(pairs_order_id=lambda: create_pairs_order(app, school.organization_id).id)
     # Plan rows of school A's pairs and an uploaded file of school A on one.
+    from .test_partnership_agreement import create_plan_row
     from .test_partnership_execution import create_plan_evidence
-    common.update(
-                  plan_evidence_id=lambda: create_plan_evidence(
-                      app, school.organization_id).id)
+    common.update(row_id=lambda: create_plan_row(app, school.organization_id).id,
+                  plan_evidence_id=lambda: create_plan_evidence(app, school.organization_id).id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage
