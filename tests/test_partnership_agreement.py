@@ -14,7 +14,6 @@ from blueprints.partnerships import services
 
 from .conftest import HX, db_fingerprint
 
-_years = iter(range(2200, 2400))
 
 
 def create_plan_row(app, partner_org_id):

@@ -1,7 +1,6 @@
 """Pairs for a school year: the list, the pair form, suggestions, the .xlsx import, the
 approving order and the list-partnerships command."""
 import io
-import itertools
 import json
 import re
 from datetime import date
@@ -16,14 +15,12 @@ from blueprints.partnerships import pairs, services
 
 from .conftest import db_fingerprint
 
-_years = itertools.count(2200)
-
 
 def create_pairs_order(app, partner_org_id):
     """A registered order_partnerships approving a fresh pair with `partner_org_id` as partner."""
     from .test_partnerships import create_partnership
     from blueprints.partnerships.documents import partnerships_order
-    pair = create_partnership(app, partner_org_id, period_start=next(_years))
+    pair = create_partnership(app, partner_org_id)
     with app.app_context(), db.connection_context():
         department = Organization.create(kind="department", full_name="Управление образования "
                                          "администрации Новоречинского района",
@@ -381,7 +378,7 @@ def test_registering_the_order_approves_the_pairs_with_the_order_in_the_register
         annex = (json.loads(context) if isinstance(context, str) else context)["annexes"][0]
     names = " ".join(" ".join(row) for row in annex["rows"])
     assert len(annex["rows"]) == 2
-    assert all(directory[k].full_name in names for k in ("lyceum", "s1", "gym", "s5"))
+    assert all(directory[k].short_name in names for k in ("lyceum", "s1", "gym", "s5"))
     shown = department.get(response.location).text
     assert "МБОУ «Лицей № 7» → МБОУ «СОШ № 1»" in shown
     # The centre publishes it.
