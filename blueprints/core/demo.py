@@ -15,6 +15,9 @@ ACCOUNTS = [
     ("department", "Гущин Андрей Петрович", "Главный специалист", "department", "department"),
     ("school1", "Орлова Елена Викторовна", "Заместитель директора по УВР", "school", 1),
     ("school2", "Кузнецов Павел Андреевич", "Заместитель директора по УВР", "school", 2),
+    # The leader schools partnering СОШ № 1 and СОШ № 2 (partnerships).
+    ("leader1", "Лебедева Анна Михайловна", "Директор", "school", 3),
+    ("leader2", "Никитин Алексей Юрьевич", "Директор", "school", 4),
 ]
 # (full name, short name, address, head, leader?, low results?)
 SCHOOLS = [
@@ -80,7 +83,8 @@ def _org(serial, kind, full_name, short_name, address, head_position, head_name,
 def describe_accounts():
     """(login, who) for the start-up message and the README."""
     names = {"centre": "МБУ «Центр развития образования»", "department": "Управление образования",
-             1: f"МБОУ «{SCHOOLS[0][1]}»", 2: f"МБОУ «{SCHOOLS[1][1]}»"}
+             1: f"МБОУ «{SCHOOLS[0][1]}»", 2: f"МБОУ «{SCHOOLS[1][1]}»",
+             3: f"МБОУ «{SCHOOLS[2][1]}»", 4: f"МБОУ «{SCHOOLS[3][1]}»"}
     return [(login, f"{ROLES[role]}: {names[key]}") for login, _, _, role, key in ACCOUNTS]
 
 
@@ -113,6 +117,7 @@ def _load_feature_demos():
     """Each feature adds its own demo records once the directory and accounts exist."""
     from ..meetings.demo import load_demo_meetings
     from ..orders.demo import load_demo_orders
+    from ..partnerships.demo import load_demo_partnerships
     from ..programmes.demo import load_demo_programmes
     from ..roadmaps.demo import load_demo_roadmaps
 
@@ -120,3 +125,4 @@ def _load_feature_demos():
     load_demo_meetings()
     load_demo_programmes()
     load_demo_roadmaps()
+    load_demo_partnerships()
