@@ -295,10 +295,17 @@ def party_clause(party, role, basis, side):
 
 def _items(lines, prefix, last="."):
     """«3.1.1. проводить …;» … «3.1.5. … .»: a numbered enumeration ending by position."""
-    lines = [strip_end(line) for line in lines]
+    lines = [_lower_first(strip_end(line)) for line in lines]
     lines = [line for line in lines if line]
-    return [f"{prefix}{n}. {line[:1].lower()}{line[1:]}{last if n == len(lines) else ';'}"
+    return [f"{prefix}{n}. {line}{last if n == len(lines) else ';'}"
             for n, line in enumerate(lines, 1)]
+
+
+def _lower_first(text):
+    """«Проводить …» → «проводить …»; «МБОУ …» and «ВПР …» stay as typed."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _sentences(lines, prefix):
