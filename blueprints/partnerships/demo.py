@@ -72,7 +72,8 @@ def load_demo_partnerships():
                                signer_position=issuer.head_position,
                                signer_name=issuer.head_name, place="г. Новоречинск",
                                executor_note="Белова Наталья Сергеевна, 8 (39145) 2-11-22")
-    pairs.approve_pairs([signed, awaiting], order, department, issuer.id)
+    approval = pairs.approve_pairs([signed, awaiting], order, department, issuer.id)
+    pairs.publish_approval(approval)  # on the site: both schools may cite it as evidence
     for pair in (signed, awaiting):
         pair = type(pair).get_by_id(pair.id)
         for offset, title, form, lead, part, result in PLAN:
