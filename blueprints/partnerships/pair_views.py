@@ -310,7 +310,8 @@ def _order_or_404(pairs_order_id):
 @access(*STAFF)
 def approval(pairs_order_id):
     document = _order_or_404(pairs_order_id)
-    approved = list(pairs.listing(current_user).where(Partnership.approval == document.id))
+    approved = pairs.table_rows(pairs.listing(current_user).where(
+        Partnership.approval == document.id))
     return render_template("partnerships/approval.html", document=document, pairs=approved,
                            form=ConfirmForm(), can_publish=current_user.role in MANAGERS)
 

@@ -7,8 +7,8 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-from models import (INTERACTION_DIRECTIONS, Organization, Partnership, PartnershipConfirmation,
-                    db, now, school_year)
+from models import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, Organization, Partnership,
+                    PartnershipConfirmation, db, now, school_year)
 
 from ..documents import api as documents
 from .services import PartnershipError, check_pair, propose
@@ -19,6 +19,8 @@ COORDINATOR_KINDS = ("centre", "department")
 Leader = Organization.alias("leader_org")
 PartnerOrg = Organization.alias("partner_org")
 Coordinator = Organization.alias("coordinator_org")
+LeaderSide = PartnershipConfirmation.alias("leader_side")
+PartnerSide = PartnershipConfirmation.alias("partner_side")
 
 
 def current_year(today=None):
@@ -35,23 +37,34 @@ def year_choices():
 
 # --- the list ---------------------------------------------------------------------------------
 
-def listing(user, year=None, status="", municipality="", text=""):
-    """The pairs `user` may see, with the three organisations' names in the same row
-    (attributes leader_name, partner_name, coordinator_name, leader_municipality…)."""
-    query = (Partnership.visible_to(user)
-             .select(Partnership.id, Partnership.period_start, Partnership.leader,
-                     Partnership.partner, Partnership.coordinator, Partnership.directions,
-                     Partnership.status, Partnership.approval,
-                     Leader.short_name.alias("leader_name"),
-                     Leader.municipality.alias("leader_municipality"),
-                     Leader.is_leader.alias("leader_flagged"),
-                     PartnerOrg.short_name.alias("partner_name"),
-                     PartnerOrg.municipality.alias("partner_municipality"),
-                     Coordinator.short_name.alias("coordinator_name"))
+def listing(user, year=None, status="", municipality="", text="", with_load=False):
+    """The pairs `user` may see in one query, as dicts: the pair's columns, the three
+    organisations' names (leader_name, partner_name, coordinator_name), both sides' standing
+    confirmations (leader_confirmed, partner_confirmed: an id or None) and, `with_load`, the
+    leader's number of partners that school year (leader_load)."""
+    columns = [Partnership.id, Partnership.period_start, Partnership.leader,
+               Partnership.partner, Partnership.coordinator, Partnership.directions,
+               Partnership.status, Partnership.approval,
+               Leader.short_name.alias("leader_name"),
+               PartnerOrg.short_name.alias("partner_name"),
+               Coordinator.short_name.alias("coordinator_name"),
+               LeaderSide.id.alias("leader_confirmed"), PartnerSide.id.alias("partner_confirmed")]
+    if with_load:
+        same = Partnership.alias("same_leader")
+        columns.append(same.select(fn.COUNT(same.id)).where(
+            (same.leader == Partnership.leader)
+            & (same.period_start == Partnership.period_start)).alias("leader_load"))
+    query = (Partnership.visible_to(user).select(*columns)
              .join(Leader, on=(Partnership.leader == Leader.id))
              .switch(Partnership).join(PartnerOrg, on=(Partnership.partner == PartnerOrg.id))
              .switch(Partnership).join(Coordinator, JOIN.LEFT_OUTER,
-                                       on=(Partnership.coordinator == Coordinator.id)))
+                                       on=(Partnership.coordinator == Coordinator.id))
+             .switch(Partnership).join(LeaderSide, JOIN.LEFT_OUTER, on=(
+                 (LeaderSide.partnership == Partnership.id) & (LeaderSide.side == "leader")
+                 & LeaderSide.confirmed_at.is_null(False)))
+             .switch(Partnership).join(PartnerSide, JOIN.LEFT_OUTER, on=(
+                 (PartnerSide.partnership == Partnership.id) & (PartnerSide.side == "partner")
+                 & PartnerSide.confirmed_at.is_null(False))))
     if year is not None:
         query = query.where(Partnership.period_start == year)
     if status:
@@ -64,7 +77,12 @@ def listing(user, year=None, status="", municipality="", text=""):
         query = query.where(Leader.search_text.contains(needle)
                             | PartnerOrg.search_text.contains(needle))
     return query.order_by(Partnership.period_start.desc(), Leader.short_name,
-                          PartnerOrg.short_name, Partnership.id).objects()
+                          PartnerOrg.short_name, Partnership.id).dicts()
+
+
+def counted(query):
+    """The rows of a listing() counted without its columns, order and subqueries."""
+    return query.select(Partnership.id).order_by()
 
 
 def loads(year):
@@ -74,29 +92,23 @@ def loads(year):
     return dict(rows)
 
 
-def loads_by_year(pairs):
-    """{(year, leader id): partners} for the years and leaders of `pairs`, one query."""
-    years = {p.period_start for p in pairs}
-    leaders = {p.leader_id for p in pairs}
-    if not pairs:
-        return {}
-    rows = (Partnership.select(Partnership.period_start, Partnership.leader,
-                               fn.COUNT(Partnership.id))
-            .where(Partnership.period_start.in_(years) & Partnership.leader.in_(leaders))
-            .group_by(Partnership.period_start, Partnership.leader).tuples())
-    return {(year, leader): n for year, leader, n in rows}
+BADGES = {"proposed": "text-bg-secondary", "approved": "text-bg-primary",
+          "registered": "text-bg-info", "signed": "text-bg-success"}
 
 
-def confirmations(pairs):
-    """{(pair id, side)} of the standing confirmations of `pairs`, one query."""
-    ids = [p.id for p in pairs]
-    if not ids:
-        return set()
-    rows = (PartnershipConfirmation
-            .select(PartnershipConfirmation.partnership, PartnershipConfirmation.side)
-            .where(PartnershipConfirmation.partnership.in_(ids)
-                   & PartnershipConfirmation.confirmed_at.is_null(False)).tuples())
-    return set(rows)
+def table_rows(pairs):
+    """The list's rows (dicts from listing()) with every label computed once here rather than
+    in the template."""
+    return [{"id": p["id"], "year": school_year(p["period_start"]), "status": p["status"],
+             "leader": p["leader_name"], "partner": p["partner_name"],
+             "load": p.get("leader_load"),
+             "directions": ", ".join(INTERACTION_DIRECTIONS.get(k, k)
+                                     for k in json.loads(p["directions"] or "[]")),
+             "coordinator": p["coordinator_name"] or "",
+             "status_label": PARTNERSHIP_STATUSES.get(p["status"], p["status"]),
+             "badge": BADGES.get(p["status"], "text-bg-light"),
+             "leader_ok": p["leader_confirmed"] is not None,
+             "partner_ok": p["partner_confirmed"] is not None} for p in pairs]
 
 
 # --- choices for the forms ---------------------------------------------------------------------

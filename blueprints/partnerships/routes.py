@@ -51,15 +51,17 @@ def index():
     year = None if values["year"] == "all" else (parse_year(values["year"]) or current_year())
     filters.year.data = "all" if year is None else str(year)
     status = values["status"] if values["status"] in PARTNERSHIP_STATUSES else ""
-    query = pairs.listing(current_user, year, status, values["municipality"], values["q"])
-    page = paginate(query, int_arg("page", 1), current_app.config["PER_PAGE"])
-    is_staff = current_user.role in STAFF
+    is_staff = current_user.role in STAFF  # a school is not shown other schools' loads
+    query = pairs.listing(current_user, year, status, values["municipality"], values["q"],
+                          with_load=is_staff)
+    page = paginate(query, int_arg("page", 1), current_app.config["PER_PAGE"],
+                    count_query=pairs.counted(query))
+    rows = pairs.table_rows(page.items)
     return render_page_or_fragment(
-        "partnerships/index.html", "partnerships/_pairs_table.html", page=page,
+        "partnerships/index.html", "partnerships/_pairs_table.html", page=page, rows=rows,
         filters=filters, year=year or current_year(), all_years=year is None,
-        confirmed=pairs.confirmations(page.items),
-        loads=pairs.loads_by_year(page.items) if is_staff else {},
-        is_staff=is_staff, can_manage=current_user.role in ("admin", "centre"),
+        is_staff=is_staff, is_school=current_user.role == "school",
+        can_manage=current_user.role in ("admin", "centre"),
         filtered=bool(status or values["municipality"] or values["q"]),
         next_step=SCHOOL_NEXT_STEP)
 
