@@ -188,6 +188,10 @@ def test_rows_are_added_edited_moved_and_removed_each_with_its_version(pair):
                  .order_by(PlanRow.position)]
     assert order == ["Консультация", "Открытый урок математики"]
 
+    page = text(c["partner"].get(f"/partnerships/plan/{first.id}/edit"))  # without JS
+    assert page.startswith("<!doctype html>") and 'id="edit-title"' in page
+    fragment = text(c["partner"].get(f"/partnerships/plan/{first.id}/edit", headers=HX))
+    assert fragment.lstrip().startswith('<section id="plan"') and 'id="edit-title"' in fragment
     edit = c["partner"].post(f"/partnerships/plan/{first.id}/edit",
                              data=row_data("edit", version=str(first.version), title="Урок"))
     assert edit.status_code == 303

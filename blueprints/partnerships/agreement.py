@@ -8,8 +8,8 @@ bumps the pair's version and clears any standing confirmation).
 import json
 from datetime import date
 
-from models import (INTERACTION_DIRECTIONS, SIDES, AuditLog, Organization, Partnership,
-                    PartnershipConfirmation, PlanRow, User, db, now, year_bounds)
+from models import (INTERACTION_DIRECTIONS, SIDES, AuditLog, GeneratedDocument, Organization,
+                    Partnership, PartnershipConfirmation, PlanRow, User, db, now, year_bounds)
 
 from ..core.deadlines import read_deadline
 from ..core.diff import field_changes
@@ -200,7 +200,8 @@ def move_row(pair, row, user, version, direction):
 
 # --- what changed since a confirmation ----------------------------------------------------
 
-def _shown(value):
+def shown(value):
+    """A term's value as the page and the diff print it."""
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
@@ -223,7 +224,7 @@ def labelled(snapshot):
     terms = snapshot.get("terms", {})
     labels = term_labels()
     for key in [*labels, *(k for k in terms if k not in labels)]:
-        values[f"terms-{key}"] = (labels.get(key, key), _shown(terms.get(key)))
+        values[f"terms-{key}"] = (labels.get(key, key), shown(terms.get(key)))
     return values
 
 
@@ -256,6 +257,19 @@ def content_changes(old, new):
 
 
 # --- confirmation and registration ----------------------------------------------------------
+
+def plan_rows(pair):
+    return list(PlanRow.select().where(PlanRow.partnership == pair.id).order_by(
+        PlanRow.position, PlanRow.id))
+
+
+def registered_documents(pair):
+    """{"agreement": GeneratedDocument, "plan": …} of a registered pair ({} before)."""
+    ids = {"agreement": pair.agreement_id, "plan": pair.plan_id}
+    found = {d.id: d for d in GeneratedDocument.select().where(
+        GeneratedDocument.id.in_([i for i in ids.values() if i]))} if any(ids.values()) else {}
+    return {kind: found[doc_id] for kind, doc_id in ids.items() if doc_id in found}
+
 
 def confirmations(pair):
     """{side: PartnershipConfirmation or None}."""

@@ -86,8 +86,9 @@ def _next_step(pair, side, confirmations):
             if mine is not None and mine.is_confirmed and mine.version == pair.version:
                 return (f"Вы согласовали соглашение. Ждём согласования со стороны "
                         f"{agreement.side_label(pair, other)}.")
+            own = pair.leader if side == "leader" else pair.partner
             return ("Проверьте условия соглашения и план взаимодействия и нажмите "
-                    f"«Согласовать со стороны {(pair.leader if side == 'leader' else pair.partner).short_name}».")
+                    f"«Согласовать со стороны {own.short_name}».")
         waiting = [agreement.side_label(pair, s) for s, c in confirmations.items()
                    if not (c is not None and c.is_confirmed and c.version == pair.version)]
         return "Ждём согласования: " + ", ".join(waiting) + "." if waiting else ""
@@ -114,25 +115,21 @@ def page_context(pair, terms=None, new_row=None, editing=None, edit_form=None, n
     side = pair.side_of(current_user)
     confirmations = agreement.confirmations(pair)
     editable = pair.status in agreement.EDITABLE and _may_edit(pair, current_user)
-    rows = list(PlanRow.select().where(PlanRow.partnership == pair.id).order_by(
-        PlanRow.position, PlanRow.id))
-    documents = {kind: GeneratedDocument.get_or_none(GeneratedDocument.id == doc_id)
-                 for kind, doc_id in (("agreement", pair.agreement_id), ("plan", pair.plan_id))
-                 if doc_id}
     return {
-        "pair": pair, "side": side, "sides": SIDES, "rows": rows, "editable": editable,
+        "pair": pair, "side": side, "sides": SIDES, "rows": agreement.plan_rows(pair),
+        "editable": editable,
         "confirmations": confirmations, "next_step": _next_step(pair, side, confirmations),
         "cleared": _cleared_notice(pair, side, confirmations),
         "terms_form": terms or (terms_form(pair) if editable else None),
         "term_names": term_names(), "term_labels": agreement.term_labels(),
-        "terms": agreement.terms_of(pair), "shown": agreement._shown,
+        "terms": agreement.terms_of(pair), "shown": agreement.shown,
         "new_row": new_row or (row_form(pair) if editable else None),
         "editing": editing, "edit_form": edit_form, "notice": notice, "conflict": conflict,
         "plan_notice": plan_notice,
         "confirm_form": VersionForm(formdata=None, data={"version": str(pair.version)}),
         "button_form": VersionForm(formdata=None),
         "can_confirm": side is not None and pair.status == "approved",
-        "documents": documents, "history": agreement.history(pair),
+        "documents": agreement.registered_documents(pair), "history": agreement.history(pair),
         "user_name": agreement.user_name,
         "approval": GeneratedDocument.get_or_none(GeneratedDocument.id == pair.approval_id)
         if pair.approval_id else None,
@@ -235,7 +232,7 @@ def _display(field):
     if field.type == "SelectMultipleField":
         return ", ".join(INTERACTION_DIRECTIONS[key] for key in (data or [])
                          if key in INTERACTION_DIRECTIONS)
-    return agreement._shown(data.isoformat() if hasattr(data, "isoformat") else data)
+    return agreement.shown(data.isoformat() if hasattr(data, "isoformat") else data)
 
 
 # --- plan rows ------------------------------------------------------------------------------
