@@ -67,7 +67,7 @@ def _petrovich():
     return Petrovich()
 
 
-def _gender(parts):
+def gender_of(parts):
     """The grammatical gender from the patronymic (…вич / …вна), else from the surname."""
     from petrovich.enums import Gender
     for word in parts[1:]:
@@ -86,7 +86,7 @@ def fio_case(full_name, case="dative"):
     parts = (full_name or "").split()
     if not parts or case not in CASES:
         return full_name or ""
-    case_index, gender, engine = CASES[case], _gender(parts), _petrovich()
+    case_index, gender, engine = CASES[case], gender_of(parts), _petrovich()
     try:
         out = [engine.lastname(parts[0], case_index, gender)]
         kinds = (engine.firstname, engine.middlename)
@@ -286,7 +286,7 @@ _GENITIVE = {"управление": "управления", "комитет": "
 
 
 @lru_cache(maxsize=1)
-def _morph():
+def morph_analyzer():
     import pymorphy3
     return pymorphy3.MorphAnalyzer()
 
@@ -300,7 +300,7 @@ def genitive(name):
     if not name or not words[0][:1].isalpha() or words[0].isupper():
         return name
     try:
-        morph = _morph()
+        morph = morph_analyzer()
     except ImportError:  # pragma: no cover - pinned in requirements.txt
         first, _, rest = name.partition(" ")
         word = _GENITIVE.get(first.lower())
@@ -319,3 +319,21 @@ def genitive(name):
         if parse.tag.POS == "NOUN":
             return " ".join(out + words[index + 1:])
     return " ".join(out)
+
+
+def deadline_text(activity):
+    """The deadline as written; the dates when nothing was written («01.09.2026 – 31.10.2026»)."""
+    text = (activity.get("deadline_text") or "").strip()
+    if text:
+        return text
+    start, end = activity.get("starts_on"), activity.get("ends_on")
+    if start and end and start != end:
+        return f"{date_num(start)} – {date_num(end)}"
+    if end:
+        return f"до {date_num(end)}" if not start else date_num(end)
+    return date_num(start) if start else ""
+
+
+def percent(part, whole):
+    """Rounded half up: 3 of 8 → 38."""
+    return (200 * part + whole) // (2 * whole) if whole else 0

@@ -30,18 +30,16 @@ A missing or blank key takes its default wording from default_terms(pair) (built
 pair's directions and schools), so a freshly proposed pair already yields a complete
 agreement; a value as typed replaces the default.
 """
-import json
 from datetime import date, timedelta
 
 from models import (INTERACTION_DIRECTIONS, GeneratedDocument, Organization, PlanRow,
                     school_year, year_bounds)
 
-from ..core.filters import (_gender, _morph, date_num, date_words, fio_case, fio_short,
-                            genitive, place_of, plural_ru, strip_end)
+from ..core.filters import (date_num, date_words, deadline_text, fio_case, fio_short, gender_of,
+                            genitive, morph_analyzer, percent, place_of, plural_ru, strip_end)
 from ..documents import api
 from ..documents.doctype import Doctype
-from ..programmes.documents import founder_of
-from ..roadmaps.documents import deadline_text, percent
+from ..documents.requisites import founder_of
 
 BLANK_DATE = "«___» ____________ 20__ г."
 SIGN = "_____________"
@@ -247,7 +245,7 @@ def agreement_data(pair):
 
 def _named(full_name):
     """«именуемое» (учреждение, управление), «именуемый» (отдел, центр), «именуемая»."""
-    morph = _morph()
+    morph = morph_analyzer()
     for word in (full_name or "").split():
         if not word.isalpha():
             continue
@@ -275,7 +273,7 @@ def _position_genitive(position):
 def _acting(head_name):
     from petrovich.enums import Gender
     parts = (head_name or "").split()
-    return "действующей" if parts and _gender(parts) == Gender.FEMALE else "действующего"
+    return "действующей" if parts and gender_of(parts) == Gender.FEMALE else "действующего"
 
 
 def party_clause(party, role, basis, side):

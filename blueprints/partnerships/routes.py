@@ -3,10 +3,10 @@ the interaction plan both sides confirm, the signed scan, plan execution and bul
 
 The views live in modules by concern, all on the one blueprint (blueprint.py); importing them
 here registers them."""
-from flask import current_app, render_template, request
+from flask import current_app, request
 from flask_login import current_user
 
-from models import PARTNERSHIP_STATUSES, Organization, Partnership, PlanRow, school_year
+from models import PARTNERSHIP_STATUSES, Organization, Partnership
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core.forms import choices

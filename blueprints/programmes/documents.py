@@ -2,11 +2,12 @@
 (order_programmes_approval.docx): context builders and sample data."""
 from datetime import date
 
-from models import Indicator, Order, Organization, RiskFactor
+from models import Indicator, Organization, RiskFactor
 
 from ..core.filters import NBSP, date_num, fio_short, genitive, number, place_of
 from ..documents import api
 from ..documents.doctype import Doctype
+from ..documents.requisites import founder_of
 from . import sections as S
 from .reads import all_forms
 
@@ -333,21 +334,6 @@ def approval_context(order, programmes, number="", on_date=None):
                    "Срок реализации"], "rows": rows}])
     # An approval order is an order: the order doctype makes its context.
     return api.context("order", plain=dict(description, number=number, on_date=on_date))
-
-
-def founder_of(organization_name):
-    """The founder line over an organisation's name: the one its last order carried, else
-    «Администрация …» read from «Управление образования администрации …»; «» when unknown."""
-    if not organization_name:
-        return ""
-    last = (Order.select(Order.founder)
-            .join(Organization, on=(Order.organization == Organization.id))
-            .where((Organization.full_name == organization_name) & (Order.founder != ""))
-            .order_by(Order.order_date.desc(), Order.id.desc()).first())
-    if last is not None:
-        return last.founder
-    _, found, rest = organization_name.partition(" администрации ")
-    return f"Администрация {rest.strip()}" if found and rest.strip() else ""
 
 
 def approval_order(organization_name, on_date, signer_position="", signer_name="",

@@ -8,7 +8,7 @@ The contexts hold only str, int, bool, lists and dicts: they are stored in the r
 """
 from datetime import date
 
-from ..core.filters import date_num, fio_short
+from ..core.filters import date_num, deadline_text, fio_short, percent
 from ..documents.doctype import Doctype
 from .data import roadmap_data
 
@@ -45,19 +45,6 @@ def section_heading(section):
     number = (section.get("number") or "").strip().rstrip(".")
     title = (section.get("title") or "").strip()
     return f"{number}. {title}" if number else title
-
-
-def deadline_text(activity):
-    """The deadline as written; the dates when nothing was written («01.09.2026 – 31.10.2026»)."""
-    text = (activity.get("deadline_text") or "").strip()
-    if text:
-        return text
-    start, end = activity.get("starts_on"), activity.get("ends_on")
-    if start and end and start != end:
-        return f"{date_num(start)} – {date_num(end)}"
-    if end:
-        return f"до {date_num(end)}" if not start else date_num(end)
-    return date_num(start) if start else ""
 
 
 def period_text(data):
@@ -144,11 +131,6 @@ def evidence_lines(evidence):
 def is_overdue(activity, on_date):
     ends_on = activity.get("ends_on")
     return bool(ends_on and ends_on < on_date and activity.get("status") not in CLOSED)
-
-
-def percent(part, whole):
-    """Rounded half up: 3 of 8 → 38."""
-    return (200 * part + whole) // (2 * whole) if whole else 0
 
 
 def report_context(data, on_date):

@@ -1,12 +1,12 @@
 """Road-map forms: import, an activity (all fields or only the execution), a section,
 evidence."""
-from wtforms import DateField, FileField, IntegerField, SelectField, StringField
+from wtforms import DateField, FileField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ACTIVITY_STATUSES
 from models.roadmap import ROADMAP_STATUSES
 
-from ..core.forms import INT_MAX, BaseForm, VersionedForm, choices, strip, text_field
+from ..core.forms import BaseForm, VersionedForm, choices, text_field
 
 
 class ImportForm(BaseForm):

@@ -3,7 +3,7 @@ evidence. No request access here."""
 import re
 from datetime import date
 
-from models import (ACTIVITY_STATUSES, ActivityChange, ActivityOrganization, Organization,
+from models import (ACTIVITY_STATUSES, ActivityChange, ActivityOrganization,
                     Roadmap, RoadmapActivity, RoadmapSection, db, now)
 
 from ..core import evidence

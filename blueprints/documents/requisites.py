@@ -1,0 +1,17 @@
+"""Requisites an order takes from the register: the founder line over the issuer's name."""
+from models import Order, Organization
+
+
+def founder_of(organization_name):
+    """The founder line over an organisation's name: the one its last order carried, else
+    «Администрация …» read from «Управление образования администрации …»; «» when unknown."""
+    if not organization_name:
+        return ""
+    last = (Order.select(Order.founder)
+            .join(Organization, on=(Order.organization == Organization.id))
+            .where((Organization.full_name == organization_name) & (Order.founder != ""))
+            .order_by(Order.order_date.desc(), Order.id.desc()).first())
+    if last is not None:
+        return last.founder
+    _, found, rest = organization_name.partition(" администрации ")
+    return f"Администрация {rest.strip()}" if found and rest.strip() else ""
