@@ -337,6 +337,16 @@ def test_an_oversized_scan_is_refused(world, app):
     assert db_fingerprint() == before
 
 
+def test_a_scan_may_be_larger_than_the_apps_body_limit(world, app):
+    """The scan upload has its own body limit (OPORA_SCAN_MAX_MB), above the app's."""
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    scan = pdf_bytes() + b"\n%" + b"x" * (2 * 1024 * 1024)
+    assert _scan(world["partner"], world["pair"], ("скан.pdf", scan)).status_code == 303
+    row = world["rows"][0]  # elsewhere the app's limit holds
+    assert world["partner"].post(f"/partnerships/rows/{row.id}/execution", data={
+        "version": "1", "execution": "y" * (2 * 1024 * 1024)}).status_code == 413
+
+
 def test_a_scan_for_an_unregistered_agreement_is_refused(app, make_org, login_as, make_user):
     leader, partner = make_org(is_leader=True), make_org(is_low_result=True)
     with db.connection_context():

@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
-from peewee import fn
+from peewee import OperationalError, fn
 
 from models import ACTIVE_JOB_STATUSES, GeneratedDocument, Job, JobItem, db, now
 
@@ -213,12 +213,23 @@ def run(job_id, me=None):
     return True
 
 
-def _finish_in_thread(app, job_id, item_id):
+def _finish_in_thread(app, job_id, item_id, attempts=3):
     with app.app_context():
         db.connect(reuse_if_open=True)
         try:
-            _finish_item(item_id, True)
-            _progress(job_id)
+            for attempt in range(1, attempts + 1):
+                try:
+                    _finish_item(item_id, True)
+                    _progress(job_id)
+                    break
+                except OperationalError:
+                    # SQLite's write lock, held almost without a gap by the registering loop
+                    # (measured: one item of 200 agreements + plans waited out the 10 s busy
+                    # timeout on a loaded host): try again, the PDF is cached by then or redone.
+                    if attempt == attempts:
+                        raise
+                    log.warning("pdf of job item %s: database busy, attempt %d", item_id, attempt)
+                    time.sleep(0.5 * attempt)
         except Exception:
             log.exception("pdf of job item %s", item_id)
         finally:

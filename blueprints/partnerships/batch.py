@@ -70,6 +70,9 @@ def _register_one(key, pair, author, title):
 def register_pair(pair, author):
     """Register the pair's agreement and plan where missing (the same numbers every time: an
     existing registration is kept); the pair becomes «registered». Returns (agreement, plan)."""
+    missing = [key for key in (AGREEMENT, PLAN) if key not in docs.doctypes()]
+    if missing:
+        raise ItemError("Не установлен шаблон документа: " + ", ".join(missing) + ".")
     pair = Partnership.get_by_id(pair.id)
     if pair.status not in READY and pair.id not in both_confirmed([pair.id]):
         raise ItemError("Соглашение и план подтверждены не обеими сторонами.")
