@@ -15,7 +15,7 @@ from .roadmap import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, Activ
 from .organization import KINDS, Organization
 from .partnership import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, PLAN_ROW_STATUSES, SIDES,
                           Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence,
-                          school_year, year_bounds)
+                          current_school_year, school_year, year_bounds)
 from .user import ROLES, LoginFailure, User
 
 # Foreign-key dependency order.
@@ -35,7 +35,7 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem",
            "INTERACTION_DIRECTIONS", "PARTNERSHIP_STATUSES", "PLAN_ROW_STATUSES", "SIDES",
            "Partnership", "PartnershipConfirmation", "PlanRow", "PlanRowEvidence", "school_year",
-           "year_bounds"]
+           "current_school_year", "year_bounds"]
 
 
 def make_db(url):

@@ -3,7 +3,7 @@ agreement and interaction plan confirmed by both sides, registered, signed and c
 import json
 from datetime import date
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from .base import BaseModel, now
@@ -36,6 +36,12 @@ PLAN_ROW_STATUSES = {"planned": "Запланировано", "done": "Выпо�
 def school_year(start):
     """«2026/2027» for 2026."""
     return f"{start}/{start + 1}"
+
+
+def current_school_year(today=None):
+    """The school year under way (September to August): 2026 from 1.09.2026 to 31.08.2027."""
+    today = today or date.today()
+    return today.year if today.month >= 9 else today.year - 1
 
 
 def year_bounds(start):

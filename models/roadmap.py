@@ -6,7 +6,6 @@ from peewee import (BooleanField, Case, CharField, DateField, DateTimeField, For
                     IntegerField, TextField, fn)
 
 from .base import BaseModel, now
-from .document import GeneratedDocument
 from .evidence import Evidence
 from .organization import Organization
 from .user import User

@@ -339,24 +339,28 @@ def confirm(pair, side, user, version):
             & PartnershipConfirmation.confirmed_at.is_null(False)
             & (PartnershipConfirmation.version == current.version)).count() == len(SIDES)
         if both:
-            _register(current, user)
+            register_documents(current, user)
     return Partnership.get_by_id(pair.id)
 
 
-def _register(pair, user):
-    """Register the agreement and the plan (each its own number series) for the pair."""
+def register_documents(pair, user):
+    """Register the agreement and the plan (each its own number series) where the pair has
+    none yet, so a repeated call (a bulk job resumed) numbers nothing twice; the pair becomes
+    «registered». Call inside the caller's transaction. Returns (agreement, plan)."""
+    pair = Partnership.get_by_id(pair.id)
     today = date.today()
-    leader, partner = pair.leader.short_name, pair.partner.short_name
+    names = f"{pair.leader.short_name} и {pair.partner.short_name}"
     source = ("partnership", pair.id)
-    agreement = documents.register(
-        "partnership_agreement", pair, title=f"Соглашение о сотрудничестве: {leader} и "
-        f"{partner}", on_date=today, author=user, organization=pair.leader_id, source=source)
-    plan = documents.register(
-        "partnership_plan", pair, title=f"План взаимодействия {leader} и {partner} на "
-        f"{pair.period_label} учебный год", on_date=today, author=user,
-        organization=pair.leader_id, source=source)
-    Partnership.update(agreement=agreement, plan=plan, status="registered",
-                       updated_at=now()).where(Partnership.id == pair.id).execute()
+    agreement = pair.agreement or documents.register(
+        "partnership_agreement", pair, title=f"Соглашение о сотрудничестве (сетевом "
+        f"взаимодействии): {names}", on_date=today, author=user, organization=pair.leader_id,
+        source=source)
+    plan = pair.plan or documents.register(
+        "partnership_plan", pair, title=f"План взаимодействия на {pair.period_label} учебный "
+        f"год: {names}", on_date=today, author=user, organization=pair.leader_id, source=source)
+    status = pair.status if pair.status == "signed" else "registered"
+    Partnership.update(agreement=agreement, plan=plan, status=status, updated_at=now()).where(
+        Partnership.id == pair.id).execute()
     return agreement, plan
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from models import INTERACTION_DIRECTIONS, SIDES, GeneratedDocument, Partnership, PlanRow
 
-from ..auth.access import ALL_USERS, access, get_visible_or_404
+from ..auth.access import ALL_USERS, access
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
@@ -21,23 +21,19 @@ from ..documents.storage import storage
 from . import agreement
 from .agreement_forms import (VersionForm, row_form, row_values, term_names, terms_form,
                               terms_values)
-from .blueprint import bp
+from .blueprint import bp, partnership_or_404
 
 EDITORS = ("school", "centre", "admin")  # the party schools (visible_to) and the centre
 STAFF_EDITORS = ("centre", "admin")
-
-
-def pair_or_404(partnership_id):
-    return get_visible_or_404(Partnership.visible_to(current_user), Partnership, partnership_id)
 
 
 def _may_edit(pair, user):
     return user.role in STAFF_EDITORS or pair.side_of(user) is not None
 
 
-def _editor_pair_or_404(partnership_id):
+def _editor_partnership_or_404(partnership_id):
     """The pair for an editor: a party school or the centre (a stranger school got 404)."""
-    pair = pair_or_404(partnership_id)
+    pair = partnership_or_404(partnership_id)
     if not _may_edit(pair, current_user):
         fail(403, "Изменять соглашение могут школы-стороны и методический центр.")
     return pair
@@ -57,7 +53,7 @@ def _row_or_404(row_id):
     row = PlanRow.get_or_none(PlanRow.id == row_id)
     if row is None:
         raise NotFound()
-    return _editor_pair_or_404(row.partnership_id), row
+    return _editor_partnership_or_404(row.partnership_id), row
 
 
 def _check_editable(pair):
@@ -172,7 +168,7 @@ def _answer(pair, template, status, **extra):
 @access(*ALL_USERS)
 def status(partnership_id):
     """htmx: the status block (next step, confirmations, changes) after a change in place."""
-    pair = pair_or_404(partnership_id)
+    pair = partnership_or_404(partnership_id)
     return render_template("partnerships/_status.html", **page_context(pair))
 
 
@@ -182,7 +178,7 @@ def status(partnership_id):
 @access(*EDITORS)
 @keeps_typing(_may_keep_typing)
 def terms(partnership_id):
-    pair = _editor_pair_or_404(partnership_id)
+    pair = _editor_partnership_or_404(partnership_id)
     if request.method == "GET":
         restored = restore_form()
         if restored is None:
@@ -241,7 +237,7 @@ def _display(field):
 @access(*EDITORS)
 @keeps_typing(_may_keep_typing)
 def add_row(partnership_id):
-    pair = _editor_pair_or_404(partnership_id)
+    pair = _editor_partnership_or_404(partnership_id)
     if request.method == "GET":  # htmx: the plan as stored (a cancelled edit); or restored typing
         restored = restore_form()
         if wants_fragment():
@@ -365,7 +361,7 @@ def move_row(row_id, direction):
 @bp.route("/<int:partnership_id>/confirm", methods=["POST"])
 @access("school")
 def confirm(partnership_id):
-    pair = pair_or_404(partnership_id)
+    pair = partnership_or_404(partnership_id)
     side = pair.side_of(current_user)
     form = VersionForm()
     if not form.validate():
@@ -393,7 +389,7 @@ def confirm(partnership_id):
 @access(*ALL_USERS)
 def download(partnership_id, kind):
     """The registered agreement or plan, exactly as registered, for both sides and staff."""
-    pair = pair_or_404(partnership_id)
+    pair = partnership_or_404(partnership_id)
     doc_id = pair.agreement_id if kind == "agreement" else pair.plan_id
     document = GeneratedDocument.get_or_none(GeneratedDocument.id == doc_id) if doc_id else None
     if document is None:

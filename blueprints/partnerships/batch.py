@@ -2,16 +2,15 @@
 confirmed, render and register the agreement and the plan (those not registered yet), convert
 them to PDF and put both in one .zip, as one background job (jobs.engine). An item is a pair;
 its document is the agreement and its companion the plan (BatchKind.companions)."""
-from datetime import date
-
 from peewee import fn
 from wtforms import BooleanField, SelectField
 
-from models import GeneratedDocument, Partnership, PartnershipConfirmation, db, now, school_year
+from models import GeneratedDocument, Partnership, PartnershipConfirmation, db, school_year
 
 from ..core.forms import BaseForm
 from ..documents import api as docs
 from ..jobs.batches import BatchKind, ItemError
+from . import agreement
 
 AGREEMENT, PLAN = "partnership_agreement", "partnership_plan"
 READY = ("registered", "signed")
@@ -62,32 +61,17 @@ def years():
                 .order_by(Partnership.period_start.desc()).tuples())
 
 
-def _register_one(key, pair, author, title):
-    return docs.register(key, pair, title=title, on_date=date.today(), author=author,
-                         organization=pair.leader_id, source=("partnership", pair.id))
-
-
 def register_pair(pair, author):
-    """Register the pair's agreement and plan where missing (the same numbers every time: an
-    existing registration is kept); the pair becomes «registered». Returns (agreement, plan)."""
+    """Register the pair's agreement and plan where missing (agreement.register_documents:
+    an existing registration is kept). Returns (agreement, plan)."""
     missing = [key for key in (AGREEMENT, PLAN) if key not in docs.doctypes()]
     if missing:
         raise ItemError("Не установлен шаблон документа: " + ", ".join(missing) + ".")
     pair = Partnership.get_by_id(pair.id)
     if pair.status not in READY and pair.id not in both_confirmed([pair.id]):
         raise ItemError("Соглашение и план подтверждены не обеими сторонами.")
-    names = f"{pair.leader.short_name} и {pair.partner.short_name}"
     with db.atomic():
-        agreement = (GeneratedDocument.get_by_id(pair.agreement_id) if pair.agreement_id else
-                     _register_one(AGREEMENT, pair, author,
-                                   f"Соглашение о сотрудничестве (сетевом взаимодействии) {names}"))
-        plan = (GeneratedDocument.get_by_id(pair.plan_id) if pair.plan_id else
-                _register_one(PLAN, pair, author, f"План взаимодействия на "
-                              f"{school_year(pair.period_start)} учебный год: {names}"))
-        Partnership.update(agreement=agreement.id, plan=plan.id, updated_at=now(),
-                           status=pair.status if pair.status in READY else "registered").where(
-            Partnership.id == pair.id).execute()
-    return agreement, plan
+        return agreement.register_documents(pair, author)
 
 
 def _register(pair_id, job):

@@ -5,7 +5,7 @@ from datetime import date
 
 from peewee import fn
 
-from models import Partnership, PlanRow, PlanRowEvidence, db, now
+from models import Partnership, PlanRow, PlanRowEvidence, current_school_year, db, now
 
 from ..core import evidence
 
@@ -112,10 +112,7 @@ def years():
         Partnership.period_start.desc()).tuples()]
 
 
-def current_year(today=None):
-    """The school year under way: 2026 from 1 September 2026 to 31 August 2027."""
-    today = today or date.today()
-    return today.year if today.month >= 9 else today.year - 1
+current_year = current_school_year  # the list and the year pages open on it
 
 
 def totals(per_pair):

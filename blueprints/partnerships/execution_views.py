@@ -24,8 +24,7 @@ from ..documents.storage import storage
 from ..jobs import engine as jobs
 from . import batch, execution, scans
 from .batch import BulkForm
-from .blueprint import bp
-from .routes import partnership_or_404
+from .blueprint import bp, partnership_or_404
 
 
 REPORTERS = ("school", "centre", "admin")  # the department reads the execution

@@ -3,12 +3,11 @@ deleting a proposed pair, suggestions from the directory, creating many pairs at
 department's approving order. No request access here; the pair's own checks are in
 services.py (check_pair, propose)."""
 import json
-from datetime import date
 
 from peewee import JOIN, fn
 
 from models import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, Organization, Partnership,
-                    PartnershipConfirmation, db, now, school_year)
+                    PartnershipConfirmation, current_school_year, db, now, school_year)
 
 from ..documents import api as documents
 from .services import PartnershipError, check_pair, propose
@@ -23,10 +22,7 @@ LeaderSide = PartnershipConfirmation.alias("leader_side")
 PartnerSide = PartnershipConfirmation.alias("partner_side")
 
 
-def current_year(today=None):
-    """The school year under way (September to August): 2026 from 1.09.2026 to 31.08.2027."""
-    today = today or date.today()
-    return today.year if today.month >= 9 else today.year - 1
+current_year = current_school_year  # the list and the year pages open on it
 
 
 def year_choices():

@@ -6,14 +6,15 @@ here registers them."""
 from flask import current_app, request
 from flask_login import current_user
 
-from models import PARTNERSHIP_STATUSES, Organization, Partnership
+from models import PARTNERSHIP_STATUSES, Organization
 
-from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..auth.access import ALL_USERS, STAFF, access
 from ..core.forms import choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import int_arg, paginate
-from . import cli, pair_views, pairs  # noqa: F401 (pair_views registers its views on bp)
-from .blueprint import bp
+# Importing the view modules registers their views on bp.
+from . import agreement_views, cli, execution_views, pair_views, pairs  # noqa: F401
+from .blueprint import bp, partnership_or_404
 from .forms import FilterForm, parse_year
 from .pairs import current_year, year_choices
 
@@ -29,11 +30,6 @@ SCHOOL_NEXT_STEP = {
 }
 
 __all__ = ["bp"]
-
-
-def partnership_or_404(partnership_id):
-    """The pair if `current_user` may see it (a school: only a pair it is party to)."""
-    return get_visible_or_404(Partnership.visible_to(current_user), Partnership, partnership_id)
 
 
 @bp.route("/")
@@ -73,7 +69,3 @@ def show(partnership_id):
     confirmations and the registered files."""
     return agreement_views.render_page(partnership_or_404(partnership_id))
 
-
-# The views of the other concerns, on the same blueprint (imported last: they use the helpers
-# above).
-from . import agreement_views, execution_views  # noqa: E402,F401
