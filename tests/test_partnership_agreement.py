@@ -2,14 +2,13 @@
 confirmation (cleared by a later change, with the diff shown to the side it was taken from)
 and the registration of the agreement and the plan once both sides confirmed."""
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from models import (GeneratedDocument, Organization, Partnership, PartnershipConfirmation,
                     PlanRow, db)
 
+from blueprints.core.filters import NBSP
 from blueprints.partnerships import services
 
 from .conftest import HX, db_fingerprint
@@ -290,54 +289,7 @@ def test_a_third_school_gets_404_everywhere(pair):
 
 # --- registration ---------------------------------------------------------------------------
 
-def _docx(path, text_):
-    import docx
-    document = docx.Document()
-    document.add_paragraph(text_)
-    document.save(path)
-    return path
-
-
-def install_stand_in_doctypes(folder):
-    """Until the documents module declares `partnership_agreement` and `partnership_plan`,
-    install tiny stand-ins (a one-line template, their own series); returns the function that
-    puts the list back (a no-op when the real doctypes are there)."""
-    from blueprints.documents import registry
-    from blueprints.documents.doctype import Doctype
-
-    installed = registry.all_doctypes()
-    if "partnership_agreement" in installed and "partnership_plan" in installed:
-        return lambda: None
-
-    @dataclass(frozen=True)
-    class StandIn(Doctype):
-        path: Path = None
-
-        @property
-        def template_path(self):
-            return self.path
-
-    def data(pair, **_):
-        return {"leader": pair.leader.short_name, "partner": pair.partner.short_name}
-
-    stand_ins = [StandIn(key=key, title=title, series=key, data=data,
-                         context=lambda plain: {k: str(v) for k, v in plain.items()},
-                         sample={"leader": "А", "partner": "Б"},
-                         path=_docx(Path(folder) / f"{key}.docx", "{{ leader }} и {{ partner }}"))
-                 for key, title in (("partnership_agreement", "Соглашение"),
-                                    ("partnership_plan", "План взаимодействия"))]
-    registry.install([*installed.values(), *stand_ins])
-    return lambda: registry.install(list(installed.values()))
-
-
-@pytest.fixture
-def doctypes(app, tmp_path):
-    restore = install_stand_in_doctypes(tmp_path)
-    yield
-    restore()
-
-
-def test_both_confirmations_register_the_agreement_and_the_plan(pair, doctypes):
+def test_both_confirmations_register_the_agreement_and_the_plan(pair):
     pair_id, c = pair
     assert add_row(c["leader"], pair_id).status_code == 303
     assert confirm(c["leader"], pair_id).status_code == 303
@@ -354,6 +306,8 @@ def test_both_confirmations_register_the_agreement_and_the_plan(pair, doctypes):
         assert agreement.serial == 1 and plan.serial == 1  # each its own series
         assert agreement.organization_id == stored.leader_id
         assert (agreement.source_type, agreement.source_id) == ("partnership", pair_id)
+        # The plan names the agreement it is attached to, registered in the same go.
+        assert f"№{NBSP}{agreement.number}" in plan.context["attachment"].replace(" ", NBSP)
     page = text(c["partner"].get(f"/partnerships/{pair_id}"))
     assert "подпишите и загрузите скан" in page
     for kind in ("agreement", "plan"):

@@ -13,58 +13,14 @@ from pypdf import PdfReader, PdfWriter
 from models import (GeneratedDocument, Organization, Partnership, PartnershipConfirmation,
                     PlanRow, PlanRowEvidence, db, now)
 
-from blueprints.documents import registry
-from blueprints.documents.doctype import DOC_TEMPLATES, Doctype
+from blueprints.documents.doctype import DOC_TEMPLATES
 from blueprints.partnerships import execution, services
 
 from .conftest import db_fingerprint
+from .test_partnership_documents import _plain, _text
 from .test_partnership_agreement import create_plan_row
 
 _years = itertools.count(2060)  # within the year filter (2000–2100)
-
-
-# --- the doctypes other parts of the feature declare ---------------------------------------
-
-class _Stub(Doctype):
-    """A stand-in for a partnership doctype missing on this branch: the order's template with
-    its sample, and `data` keeping what the record held (to assert on)."""
-
-    @property
-    def template_path(self):
-        return DOC_TEMPLATES / "order.docx"
-
-
-def _stub(key, title, data):
-    from blueprints.orders.documents import ORDER
-
-    return _Stub(key=key, title=title, series=key, data=data,
-                 context=lambda plain: ORDER.build(ORDER.sample, plain.get("number"),
-                                                       plain.get("on_date")), sample={})
-
-
-REPORTS = []  # the records the stand-in report was rendered from
-
-
-def _report_data(record):
-    REPORTS.append(record)
-    return {"pairs_count": len(record["pairs"]), "period": record["period_start"]}
-
-
-@pytest.fixture
-def doctypes(app):
-    """The partnership doctypes: the real ones where this branch has them, stand-ins
-    otherwise."""
-    installed = registry.all_doctypes()
-    stubs = {"partnership_agreement": _stub("partnership_agreement", "Соглашение",
-                                            lambda pair: {"pair": pair.id}),
-             "partnership_plan": _stub("partnership_plan", "План взаимодействия",
-                                       lambda pair: {"pair": pair.id}),
-             "partnership_report": _stub("partnership_report", "Справка", _report_data)}
-    missing = [stub for key, stub in stubs.items() if key not in installed]
-    registry.install(list(installed.values()) + missing)
-    REPORTS.clear()
-    yield [stub.key for stub in missing]
-    registry.install(list(installed.values()))
 
 
 # --- a pair ready for execution ------------------------------------------------------------
@@ -235,22 +191,20 @@ def test_the_year_page_counts_planned_done_overdue_and_share(world, app):
     assert world["leader"].get("/partnerships/execution").status_code == 403
 
 
-def test_the_report_downloads_per_pair_and_per_year(world, doctypes):
+def test_the_report_downloads_per_pair_and_per_year(world):
     pair = world["pair"]
     response = world["partner"].get(f"/partnerships/{pair.id}/report.docx")
     assert response.status_code == 200
     assert response.data[:2] == b"PK" and ".docx" in response.headers["Content-Disposition"]
+    single = response.data
     assert world["stranger"].get(f"/partnerships/{pair.id}/report.docx").status_code == 404
     response = world["centre"].get(f"/partnerships/execution/report.docx?year={pair.period_start}")
     assert response.status_code == 200 and response.data[:2] == b"PK"
-    if "partnership_report" in doctypes:  # the stand-in: the record is the agreed contract
-        single, year = REPORTS
-        assert [p.id for p in single["pairs"]] == [pair.id]
-        assert [p.id for p in year["pairs"]] == [pair.id]
-        assert year["period_start"] == pair.period_start
-        assert set(year) == {"period_start", "pairs", "on_date", "organization_name",
-                             "signer_position", "signer_name"}
-        assert isinstance(year["on_date"], date)
+    names = (world["orgs"][0].short_name, world["orgs"][1].short_name)
+    for data in (single, response.data):
+        text = _plain(_text(data))
+        assert "СПРАВКА" in text and all(name in text for name in names)
+    assert "выполнено 0 из 3" in _plain(_text(single))  # three rows, none done yet
 
 
 # --- the signed scan -------------------------------------------------------------------------
@@ -385,7 +339,7 @@ def test_the_public_page_offers_the_signed_copy_only_when_published(world, app):
 # --- bulk agreements -------------------------------------------------------------------------
 
 def test_the_bulk_job_registers_both_documents_per_pair_into_one_zip(app, make_org, login_as,
-                                                                    doctypes, monkeypatch):
+                                                                    monkeypatch):
     from blueprints.documents import pdf
 
     from .test_jobs import _wait_done

@@ -304,7 +304,11 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def _name(text, limit=80):
-    return _UNSAFE.sub("_", text).strip(" ._")[:limit].strip() or "документ"
+    """A file name from a title: a long one is cut at a word, never inside «…» of a name."""
+    clean = _UNSAFE.sub("_", text).strip(" ._")
+    if len(clean) > limit:
+        clean = clean[:limit].rsplit(" ", 1)[0].rstrip(" «(—–-,_")
+    return clean or "документ"
 
 
 def build_zip(job_id):

@@ -352,12 +352,12 @@ def register_documents(pair, user):
     names = f"{pair.leader.short_name} и {pair.partner.short_name}"
     source = ("partnership", pair.id)
     agreement = pair.agreement or documents.register(
-        "partnership_agreement", pair, title=f"Соглашение о сотрудничестве (сетевом "
-        f"взаимодействии): {names}", on_date=today, author=user, organization=pair.leader_id,
-        source=source)
+        "partnership_agreement", pair, title=f"Соглашение о сотрудничестве: {names}",
+        on_date=today, author=user, organization=pair.leader_id, source=source)
     plan = pair.plan or documents.register(
-        "partnership_plan", pair, title=f"План взаимодействия на {pair.period_label} учебный "
-        f"год: {names}", on_date=today, author=user, organization=pair.leader_id, source=source)
+        "partnership_plan", pair, title=f"План взаимодействия на {pair.period_label} год: "
+        f"{names}", on_date=today, author=user, organization=pair.leader_id, source=source,
+        agreement=agreement)  # the plan's «Приложение к соглашению от … № …»
     status = pair.status if pair.status == "signed" else "registered"
     Partnership.update(agreement=agreement, plan=plan, status=status, updated_at=now()).where(
         Partnership.id == pair.id).execute()

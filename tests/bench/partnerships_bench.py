@@ -3,8 +3,7 @@
 and converts both to PDF (the warm converter, as `make run` starts it), as one job run by the
 job engine in this process, as a worker runs it. Prints the total and the time per document.
 
-Run alone: `python -m tests.bench.partnerships_bench`. Where this branch has no partnership
-doctypes yet, the order's template stands in for them (the line says so)."""
+Run alone: `python -m tests.bench.partnerships_bench`."""
 import os
 import socket
 import subprocess
@@ -23,28 +22,6 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _stand_ins():
-    """Install the order's template as the partnership doctypes this branch lacks; their keys."""
-    from blueprints.documents import registry
-    from blueprints.documents.doctype import DOC_TEMPLATES, Doctype
-    from blueprints.orders.documents import ORDER
-
-    class StandIn(Doctype):
-        @property
-        def template_path(self):
-            return DOC_TEMPLATES / "order.docx"
-
-    installed = registry.all_doctypes()
-    missing = [StandIn(key=key, title=title, series=key, data=lambda pair: {"pair": pair.id},
-                       context=lambda plain: ORDER.build(ORDER.sample, plain.get("number"),
-                                                         plain.get("on_date")), sample={})
-               for key, title in (("partnership_agreement", "Соглашение"),
-                                  ("partnership_plan", "План взаимодействия"))
-               if key not in installed]
-    registry.install(list(installed.values()) + missing)
-    return [d.key for d in missing]
 
 
 def _pairs(app, count):
@@ -105,7 +82,6 @@ def run():
                       "OPORA_DEMO": False, "PDF_CONVERTER_PORT": pdf_port})
     with app.app_context(), db.connection_context():
         upgrade(db)
-    stand_ins = _stand_ins()
     user = _pairs(app, COUNT)
     converter = None
     try:
@@ -143,13 +119,11 @@ def run():
                 converter.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(converter.pid, 9)
-    note = (f"; the order's template standing in for {', '.join(stand_ins)}" if stand_ins
-            else "")
     return [
         f"bulk agreements + plans: {finished.done} of {COUNT} pairs ({failed} failed, status "
         f"{finished.status}), {count} documents, {pdfs} PDF in {total:.1f} s: "
         f"{total / max(1, count) * 1000:.0f} ms per document (render + register + PDF"
-        f"{', warm converter' if pdf.available() else ': no LibreOffice'}{note})"]
+        f"{', warm converter' if pdf.available() else ': no LibreOffice'})"]
 
 
 if __name__ == "__main__":

@@ -18,13 +18,11 @@ YEAR = 2031  # a school year of its own: the demo's pairs are for the current on
 
 
 @pytest.fixture
-def approved_pair(live_server, tmp_path):
+def approved_pair(live_server):
     """school1's school leads school2's in YEAR/YEAR+1, approved by order (set directly: the
-    order is another page's path); the agreement's doctypes installed if not yet declared."""
+    order is another page's path);"""
     from blueprints.partnerships import services
     from models import Partnership, User, db
-
-    from ..test_partnership_agreement import install_stand_in_doctypes
 
     with live_server.app.app_context(), db.connection_context():
         leader = User.get(User.login == "school1").organization
@@ -33,9 +31,7 @@ def approved_pair(live_server, tmp_path):
                                    & (Partnership.partner == partner.id)).execute()
         pair = services.propose(YEAR, leader, partner, ["consulting", "lesson_visits"], None)
         Partnership.update(status="approved").where(Partnership.id == pair.id).execute()
-    restore = install_stand_in_doctypes(tmp_path)
     yield pair.id, partner.short_name
-    restore()
 
 
 def _second_page(browser, live_server):
