@@ -1,5 +1,7 @@
 """Reading spreadsheet rows the same way in every importer: cells as trimmed text, an .xlsx
 opened only after core/archives.py checked it."""
+from contextlib import closing
+
 from openpyxl import load_workbook
 
 from .archives import ArchiveRejected, open_archive
@@ -16,6 +18,25 @@ def cell_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def non_empty_rows(rows, limit, max_empty):
+    """[(line, cells as text)] of the non-empty rows, no more than `limit` + 1 of them (so the
+    caller can say «too many»); `max_empty` empty rows in a row end the table. Closes `rows`."""
+    table, empty = [], 0
+    with closing(rows):
+        for line, row in enumerate(rows, start=1):
+            cells = [cell_text(c) for c in row]
+            if not any(cells):
+                empty += 1
+                if empty > max_empty:
+                    break
+                continue
+            empty = 0
+            table.append((line, cells))
+            if len(table) > limit:
+                break
+    return table
 
 
 def xlsx_rows(data):

@@ -6,7 +6,6 @@ rows. Schools are matched by short or full name (quotes, case and «МБОУ» i
 then, failing that, by the one school whose name the cell contains (core/orgnames)."""
 import io
 import re
-from contextlib import closing
 
 from openpyxl import Workbook
 
@@ -14,7 +13,7 @@ from models import INTERACTION_DIRECTIONS, Organization, Partnership, school_yea
 
 from ..core.orgnames import OrganizationMatcher, name_key
 from ..core.sheets import append_text
-from ..core.tables import TableProblem, cell_text, xlsx_rows
+from ..core.tables import TableProblem, non_empty_rows, xlsx_rows
 from .pairs import COORDINATOR_KINDS
 
 MAX_ROWS = 1000
@@ -45,20 +44,8 @@ _DIRECTIONS.update({_norm(key): key for key in INTERACTION_DIRECTIONS})
 
 def read_rows(data):
     """[{"line", "leader", "partner", "directions", "coordinator"}] as written in the file."""
-    table, empty = [], 0
     try:
-        with closing(xlsx_rows(data)) as rows:
-            for line, row in enumerate(rows, start=1):
-                cells = [cell_text(c) for c in row]
-                if not any(cells):
-                    empty += 1
-                    if empty > MAX_EMPTY_ROWS:
-                        break
-                    continue
-                empty = 0
-                table.append((line, cells))
-                if len(table) > HEADER_ROWS + MAX_ROWS:
-                    break
+        table = non_empty_rows(xlsx_rows(data), HEADER_ROWS + MAX_ROWS, MAX_EMPTY_ROWS)
     except TableProblem as problem:
         raise ImportProblem(str(problem)) from problem
     if not table:

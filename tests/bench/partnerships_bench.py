@@ -13,15 +13,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+from .jobs_bench import _free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COUNT = int(os.environ.get("BENCH_PAIRS", "200"))
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pairs(app, count):
