@@ -51,6 +51,33 @@ def _drafts(app, count):
     return user, ids
 
 
+def _tree_cpu(roots):
+    """CPU seconds used so far by the processes `roots` and their live descendants."""
+    parents, times = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grew = set(roots), True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sum(times.get(pid, 0) for pid in tree)
+
+
+def _busy():
+    """(busy, total) CPU ticks of the whole machine so far (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
     """Lines to print. `wrk(url, cookie)` → (rate, p50, p95, errors) of a wrk run."""
     from app import create_app
@@ -90,7 +117,11 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
         # The directory page under wrk while the batch runs (from its first item on).
         while _job(app, job.id).done < 1 and time.perf_counter() - started < 120:
             time.sleep(0.1)
+        background = [process.pid for process in processes]
+        cpu_before, busy_before = _tree_cpu(background), _busy()
         rate, p50, p95, errors = wrk(f"http://127.0.0.1:{app_port}/orgs/", cookie)
+        cpu_during = _tree_cpu(background) - cpu_before
+        busy, total_ticks = (a - b for a, b in zip(_busy(), busy_before))
         done_during = _job(app, job.id).done
         deadline = time.monotonic() + 60 * 60
         while _job(app, job.id).is_active and time.monotonic() < deadline:
@@ -120,6 +151,8 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
         + (f"(without the batch, same run: p95 {baseline_p95:.1f} ms)   "
            if baseline_p95 is not None else "")
         + f"(target p95 < 150 ms: {'met' if ok else 'NOT met'})",
+        f"meanwhile: the machine's CPUs {busy / max(1, total_ticks) * 100:.0f} % busy; the job "
+        f"worker and the PDF converter (nice {NICE}) used {cpu_during:.1f} CPU-seconds",
     ]
 
 
