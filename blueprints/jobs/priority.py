@@ -7,8 +7,9 @@ PDF supervisor start every process in a session of its own, so a LibreOffice at 
 same share as the whole gunicorn (measured during a 200-order package: soffice.bin at nice 19
 took 60–90 % of a core while both gunicorn workers waited runnable, and the directory page's
 p95 under wrk rose well above its figure without the package). Giving the session's autogroup
-the process's nice restores what the Procfile asks for (nice 10: a tenth of a busy core is
-left to the package, so a conversion never starves into its timeout).
+the process's nice restores what the Procfile asks for (nice 15: a package keeps about 4 % of
+a core the web server saturates, so a 0.3 s conversion still ends well within its 60 s timeout;
+at nice 19, 1.5 %, a long burst of traffic could starve one into it).
 
 This module is a leaf (only the standard library): pdf_supervisor.py and worker.py use it.
 """

@@ -1,7 +1,7 @@
 """Bulk generation through the queue, for `make bench`: BENCH_BATCH (200) draft orders rendered,
 registered and converted to PDF by a real job worker (`huey_consumer worker.huey`) with the warm
-PDF converter running, both at `nice -n 19` as in the Procfile, and the directory page measured
-with wrk while the batch runs."""
+PDF converter running, both at `nice -n 15` as in the Procfile (BENCH_NICE), and the directory
+page measured with wrk while the batch runs."""
 import os
 import socket
 import subprocess
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COUNT = int(os.environ.get("BENCH_BATCH", "200"))
-NICE = os.environ.get("BENCH_NICE", "10")  # as the Procfile starts the worker and converter
+NICE = os.environ.get("BENCH_NICE", "15")  # as the Procfile starts the worker and converter
 
 
 def _free_port():
