@@ -1,6 +1,6 @@
 """Background processes (job worker, warm PDF converter) really yield the CPU to the web server.
 
-`nice -n 19` alone does not do it on Linux with autogroup scheduling (kernel.sched_autogroup_enabled,
+`nice` alone does not do it on Linux with autogroup scheduling (kernel.sched_autogroup_enabled,
 on by default on Debian and most distributions): the CPU is first shared between *sessions*,
 and nice only orders the processes inside one session. honcho (`make run`), systemd and the
 PDF supervisor start every process in a session of its own, so a LibreOffice at nice 19 got the
