@@ -7,6 +7,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 from .base import BaseModel, now
 from .document import GeneratedDocument
 from .organization import Organization
+from .partnership import Partnership
 from .user import User
 
 PROGRAMME_STATUSES = {
@@ -17,6 +18,16 @@ PROGRAMME_STATUSES = {
     "approved": "Утверждена",
     "published": "Опубликована",
 }
+# A pair in force: approved by the department's order, then registered and signed.
+PAIR_IN_FORCE = ("approved", "registered", "signed")
+
+
+def partners_led_by(organization_id):
+    """A subquery of the partner schools the organisation leads in a pair in force."""
+    return Partnership.select(Partnership.partner).where(
+        (Partnership.leader == organization_id) & Partnership.status.in_(PAIR_IN_FORCE))
+
+
 DIRECTIONS = {"up": "↑ чем больше, тем лучше", "down": "↓ чем меньше, тем лучше"}
 
 
@@ -81,7 +92,18 @@ class Programme(BaseModel):
 
     @classmethod
     def visible_to(cls, user):
-        """A school sees its own programmes; staff see every school's."""
+        """What the user may read: staff every school's programmes; a school its own and, as
+        the leader of a pair in force, its partner schools' (read only: `editable_by`)."""
+        query = cls.select(cls, Organization).join(Organization)
+        if user.role == "school":
+            query = query.where((cls.school == user.organization_id)
+                                | cls.school.in_(partners_led_by(user.organization_id)))
+        return query
+
+    @classmethod
+    def editable_by(cls, user):
+        """What the user may change (sections, submission, answers, review): a school only its
+        own programmes, never a partner's it reads; staff any (the routes gate by role)."""
         query = cls.select(cls, Organization).join(Organization)
         if user.role == "school":
             query = query.where(cls.school == user.organization_id)

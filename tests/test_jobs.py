@@ -329,3 +329,25 @@ def test_only_jobs_nobody_runs_are_resumed(app, make_user):
         finished = job(f"{host}/{dead.pid}/1", later, status="done")
         assert set(engine.resumable()) == {dead_here, expired}
         assert {alive_here, other_host, finished}.isdisjoint(engine.resumable())
+
+
+def test_a_background_process_in_a_session_of_its_own_gets_its_nice_against_other_sessions():
+    """With autogroup scheduling nice counts only inside a session: the worker and every warm
+    LibreOffice (each a session of its own) give their session's group the same nice, and a
+    process sharing a session with others (the web server) is left alone."""
+    from blueprints.jobs import priority
+    if not priority.autogroup_path().exists():
+        pytest.skip("no autogroup scheduling on this kernel")
+    own = subprocess.Popen(["sleep", "29"], start_new_session=True)  # not test_pdf's "sleep 30"
+    shared = subprocess.Popen(["sleep", "29"])
+    ours = priority.autogroup_path().read_text()
+    try:
+        assert priority.hold_back(own.pid, nice=10)
+        assert priority.autogroup_path(own.pid).read_text().split()[-1] == "10"
+        assert not priority.hold_back(shared.pid, nice=10)  # not a session leader
+        assert not priority.hold_back(own.pid, nice=0)  # nothing to hold back
+        assert priority.autogroup_path().read_text() == ours
+    finally:
+        for process in (own, shared):
+            process.kill()
+            process.wait()

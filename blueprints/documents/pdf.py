@@ -42,6 +42,7 @@ from flask import current_app
 
 from models import GeneratedDocument, db
 
+from ..jobs import priority
 from .storage import storage
 
 log = logging.getLogger("opora.pdf")
@@ -256,6 +257,7 @@ def convert_cold(soffice, data, timeout=TIMEOUT):
         process = subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, start_new_session=True,
                                    env=dict(os.environ, HOME=str(work)))
+        priority.hold_back(process.pid)  # from the niced worker: nice in its own session too
         try:
             _, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -33,6 +33,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..jobs import priority
 from . import pdf
 
 log = logging.getLogger("opora.pdf_supervisor")
@@ -90,6 +91,9 @@ class Instance:
                    "--unoserver-path", unoserver_path()]
         # A group of its own: killing it kills LibreOffice and its helpers too.
         self.process = subprocess.Popen(command, start_new_session=True, stdin=subprocess.DEVNULL)
+        # Its session's nice = ours (19 in the Procfile): else, in a session of its own, the
+        # instance would get as much CPU as the whole web server (jobs/priority.py).
+        priority.hold_back(self.process.pid)
         self.started = time.monotonic()
         self.pid_file.parent.mkdir(parents=True, exist_ok=True)
         self.pid_file.write_text(str(self.process.pid))
@@ -229,6 +233,7 @@ def pdf_converter_command():
         click.echo(f"Тёплый конвертер PDF не запущен: {reason}.")
         stopped.wait()
         return
+    priority.hold_back()  # the supervisor's own session too (its instances: Instance.start)
     supervisor = Supervisor.from_config().start()
     ports = ", ".join(str(i.port) for i in supervisor.instances)
     click.echo(f"Тёплый конвертер PDF: {len(supervisor.instances)} экз., 127.0.0.1:{ports}")

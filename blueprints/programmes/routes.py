@@ -36,7 +36,14 @@ SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
 
 
 def _programme_or_404(programme_id):
+    """A programme the user may read (a leader school: its partners' too). Reads only."""
     return get_visible_or_404(Programme.visible_to(current_user), Programme, programme_id)
+
+
+def _writable_or_404(programme_id):
+    """A programme the user may act on (`editable_by`): a partner's one a leader school reads
+    answers 404 here, like any other school's."""
+    return get_visible_or_404(Programme.editable_by(current_user), Programme, programme_id)
 
 
 def _section_or_404(key):
@@ -49,13 +56,13 @@ def _editable_or_404(programme_id):
     """The school's own programme; after submission it is read-only (403 with the reason).
 
     Only the columns a save needs: this runs on every autosave."""
-    programme = Programme.select(
+    programme = Programme.select(  # editable_by's rule for a school, without its join
         Programme.id, Programme.school, Programme.status, Programme.title,
         Programme.period_start, Programme.period_end).where(
         (Programme.id == programme_id)
         & (Programme.school == current_user.organization_id)).first()
     if programme is None:
-        _programme_or_404(programme_id)  # audits a foreign id, then 404
+        _writable_or_404(programme_id)  # audits a foreign id (a partner's too), then 404
         raise NotFound()
     if not programme.is_editable:
         fail(403, f"Программа {programme.status_label.lower()}: изменять её нельзя, "
@@ -125,7 +132,7 @@ def _filled(programme):
 def section(programme_id, key):
     section = _section_or_404(key)
     if request.method == "GET":
-        programme = _programme_or_404(programme_id)
+        programme = _writable_or_404(programme_id)  # the edit form: own programme only
         if not programme.is_editable:
             return redirect(url_for("programmes.show", programme_id=programme.id,
                                     _anchor=f"section-{key}"))
@@ -279,7 +286,7 @@ def submit(programme_id):
 
 
 def _reviewable_or_404(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = _writable_or_404(programme_id)
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     return programme
@@ -317,7 +324,7 @@ def agree(programme_id):
 @bp.route("/<int:programme_id>/comments", methods=["POST"])
 @access(*REVIEWERS)
 def comment(programme_id):
-    programme = _programme_or_404(programme_id)
+    programme = _writable_or_404(programme_id)
     form = CommentForm()
     section = S.BY_KEY.get(form.section.data)
     if section is None:

@@ -1,7 +1,7 @@
 """Bulk generation through the queue, for `make bench`: BENCH_BATCH (200) draft orders rendered,
 registered and converted to PDF by a real job worker (`huey_consumer worker.huey`) with the warm
-PDF converter running, both at `nice -n 19` as in the Procfile, and the directory page measured
-with wrk while the batch runs."""
+PDF converter running, both at `nice -n 15` as in the Procfile (BENCH_NICE), and the directory
+page measured with wrk while the batch runs."""
 import os
 import socket
 import subprocess
@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COUNT = int(os.environ.get("BENCH_BATCH", "200"))
+NICE = os.environ.get("BENCH_NICE", "15")  # as the Procfile starts the worker and converter
 
 
 def _free_port():
@@ -50,6 +51,33 @@ def _drafts(app, count):
     return user, ids
 
 
+def _tree_cpu(roots):
+    """CPU seconds used so far by the processes `roots` and their live descendants."""
+    parents, times = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grew = set(roots), True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sum(times.get(pid, 0) for pid in tree)
+
+
+def _busy():
+    """(busy, total) CPU ticks of the whole machine so far (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
     """Lines to print. `wrk(url, cookie)` → (rate, p50, p95, errors) of a wrk run."""
     from app import create_app
@@ -66,7 +94,7 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
     try:
         if pdf.available():  # the warm converter, as `make run` starts it
             processes.append(subprocess.Popen(
-                ["nice", "-n", "19", str(BIN / "flask"), "--app", "app", "pdf-converter"],
+                ["nice", "-n", NICE, str(BIN / "flask"), "--app", "app", "pdf-converter"],
                 cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))
             deadline = time.monotonic() + 120
@@ -78,7 +106,7 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
                     time.sleep(0.2)
             time.sleep(2)  # every instance up, not only the first
         processes.append(subprocess.Popen(
-            ["nice", "-n", "19", str(BIN / "huey_consumer"), "worker.huey", "--workers", "2",
+            ["nice", "-n", NICE, str(BIN / "huey_consumer"), "worker.huey", "--workers", "2",
              "--worker-type", "thread", "--delay", "0.1", "--max-delay", "0.5"], cwd=ROOT,
             env=worker_env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
@@ -89,7 +117,11 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
         # The directory page under wrk while the batch runs (from its first item on).
         while _job(app, job.id).done < 1 and time.perf_counter() - started < 120:
             time.sleep(0.1)
+        background = [process.pid for process in processes]
+        cpu_before, busy_before = _tree_cpu(background), _busy()
         rate, p50, p95, errors = wrk(f"http://127.0.0.1:{app_port}/orgs/", cookie)
+        cpu_during = _tree_cpu(background) - cpu_before
+        busy, total_ticks = (a - b for a, b in zip(_busy(), busy_before))
         done_during = _job(app, job.id).done
         deadline = time.monotonic() + 60 * 60
         while _job(app, job.id).is_active and time.monotonic() < deadline:
@@ -119,6 +151,8 @@ def run(env, tmp, app_port, cookie, wrk, baseline_p95=None):
         + (f"(without the batch, same run: p95 {baseline_p95:.1f} ms)   "
            if baseline_p95 is not None else "")
         + f"(target p95 < 150 ms: {'met' if ok else 'NOT met'})",
+        f"meanwhile: the machine's CPUs {busy / max(1, total_ticks) * 100:.0f} % busy; the job "
+        f"worker and the PDF converter (nice {NICE}) used {cpu_during:.1f} CPU-seconds",
     ]
 
 

@@ -4,6 +4,9 @@ Starts the app and a bare app under gunicorn on a temporary SQLite database with
 schools, signs in, and drives each page with wrk from a separate process (16
 connections). Prints requests/s, p50, p95 and the app/bare ratios, then the document
 figures. It never fails on slow numbers: it is a benchmark, not a test.
+
+`python -m tests.bench.run --batch` runs only the directory page and the bulk package with the
+directory page measured meanwhile (the figures of tests/bench/jobs_bench.py).
 """
 import os
 import re
@@ -189,7 +192,7 @@ def _wrk(url, cookie, script):
     return float(rate), float(p50), float(p95), int(bad_status) + int(socket_errors)
 
 
-def main():
+def main(batch_only=False):
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk): the load benchmark is skipped")
         return
@@ -216,6 +219,8 @@ def main():
                  ("bare Flask+peewee, 50 rows", f"http://127.0.0.1:{bare_port}/", None),
                  ("partnerships page, 200 pairs", f"http://127.0.0.1:{app_port}/partnerships/",
                   cookie)]
+        if batch_only:
+            cases = cases[:1]
         print(f"cores: {os.cpu_count()}, gunicorn workers: {WORKERS}, wrk: {CONNECTIONS} "
               f"connections, {DURATION}")
         results = {}
@@ -223,6 +228,11 @@ def main():
             rate, p50, p95, errors = results[name] = _wrk(url, cookie_value, str(script))
             print(f"{name:<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
                   f"   errors {errors}")
+        if batch_only:
+            from tests.bench import jobs_bench
+            print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
+                url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
+            return
         autosave_url, school_cookie, autosave_lua = _autosave_script(app_port, programme_id, tmp)
         rate, p50, p95, errors = _wrk(autosave_url, school_cookie, autosave_lua)
         print(f"{'programme autosave (POST)':<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 "
@@ -251,6 +261,8 @@ def main():
             server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
+    if batch_only:
+        return
     from tests.bench import docs_bench
     print("\n".join(docs_bench.run()))
     from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
@@ -258,4 +270,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(batch_only="--batch" in sys.argv[1:])
