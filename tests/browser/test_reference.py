@@ -31,6 +31,7 @@ def test_indicators_and_rules_on_the_reference_page(page, shot):
     page.locator("#value_type").select_option("choice")
     page.get_by_role("button", name="Сохранить").click()
     expect(page.locator("#choices-error")).to_contain_text("хотя бы два варианта")
+    shot(page, "reference-indicator-form")
     page.locator("#choices").fill("школьный\nмуниципальный\nрегиональный")
     page.get_by_role("button", name="Сохранить").click()
     expect(table.locator("tr", has_text="olympiad_level")).to_contain_text(
