@@ -8,7 +8,8 @@ from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job, JobItem
 from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,
                       MeetingAttendee, MeetingGuest)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
-from .programme import (DIRECTIONS, PROGRAMME_STATUSES, Indicator, Programme, ProgrammeComment,
+from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
+from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
                         ProgrammeRevision, ProgrammeSection, RiskFactor)
 from .roadmap import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
                       Roadmap, RoadmapActivity, RoadmapSection)
@@ -21,7 +22,7 @@ from .user import ROLES, LoginFailure, User
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
               Order, OrderClause, OrderAnnex, Body, BodyMember, Meeting, MeetingAttendee,
-              MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, Programme,
+              MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, IndicatorRule, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence]
@@ -30,6 +31,7 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
            "MEMBER_ROLES", "AgendaItem", "Body", "BodyMember", "Decision", "Meeting",
            "MeetingAttendee", "MeetingGuest", "DIRECTIONS", "PROGRAMME_STATUSES", "Indicator",
+           "IndicatorRule", "NUMERIC_TYPES", "VALUE_TYPES",
            "Programme", "ProgrammeComment", "ProgrammeRevision", "ProgrammeSection", "RiskFactor",
            "ACTIVITY_STATUSES", "ActivityChange", "ActivityEvidence", "ActivityOrganization",
            "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem",

@@ -6,6 +6,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 
 from .base import BaseModel, now
 from .document import GeneratedDocument
+from .indicator import DIRECTIONS, Indicator  # noqa: F401 (the catalogue lived here)
 from .organization import Organization
 from .partnership import Partnership
 from .user import User
@@ -28,9 +29,6 @@ def partners_led_by(organization_id):
         (Partnership.leader == organization_id) & Partnership.status.in_(PAIR_IN_FORCE))
 
 
-DIRECTIONS = {"up": "↑ чем больше, тем лучше", "down": "↓ чем меньше, тем лучше"}
-
-
 class RiskFactor(BaseModel):
     """A risk factor of a school's risk profile (the 2021 list and later editions)."""
 
@@ -44,20 +42,6 @@ class RiskFactor(BaseModel):
         return cls.select().where(
             (cls.valid_from.is_null() | (cls.valid_from <= year))
             & (cls.valid_to.is_null() | (cls.valid_to >= year))).order_by(cls.code)
-
-
-class Indicator(BaseModel):
-    """A monitoring indicator of the catalogue a programme picks its targets from."""
-
-    code = CharField(max_length=30, unique=True)
-    name = CharField(max_length=500)
-    unit = CharField(max_length=50, default="%")
-    direction = CharField(max_length=4, default="up")
-    is_active = BooleanField(default=True)
-
-    @property
-    def direction_label(self):
-        return DIRECTIONS.get(self.direction, self.direction)
 
 
 class Programme(BaseModel):

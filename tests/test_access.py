@@ -106,6 +106,8 @@ POLICY = {
     "programmes.reference": STAFF,
     "programmes.edit_risk": EDITORS,
     "programmes.edit_indicator": EDITORS,
+    "programmes.edit_rule": EDITORS,
+    "programmes.delete_rule": EDITORS,
     "roadmaps.index": USERS,
     "roadmaps.import_file": STAFF,
     "roadmaps.import_confirm": STAFF,
@@ -216,6 +218,9 @@ def world(app, make_user, make_org, make_order):
     common.update(programme_id=lambda: create_programme(app, school).id, key="goals",
                   comment_id=lambda: create_comment(app, school).id, record_id=1,
                   approval_id=create_approval(app, school).id)
+    # A fresh consistency rule per request: a POST may delete it.
+    from .test_indicators import create_rule
+    common.update(rule_id=lambda: create_rule(app).id)
     # Road maps: a fresh activity (school A among the responsible) and evidence per request.
     from .test_roadmaps import create_activity, create_evidence
     common.update(activity_id=lambda: create_activity(app, school.organization_id).id,

@@ -5,8 +5,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from models import (AuditLog, GeneratedDocument, Indicator, Organization, Programme,
-                    ProgrammeComment, ProgrammeRevision, RiskFactor, PROGRAMME_STATUSES, now)
+from models import (AuditLog, GeneratedDocument, Indicator, IndicatorRule, Organization,
+                    Programme, ProgrammeComment, ProgrammeRevision, RiskFactor, NUMERIC_TYPES,
+                    PROGRAMME_STATUSES, now)
 
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
@@ -25,8 +26,8 @@ from ..documents.storage import storage
 from . import reads, services
 from . import sections as S
 from .documents import approval_order
-from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, NewProgrammeForm,
-                    RiskFactorForm)
+from .forms import (AnswerForm, ApprovalForm, CommentForm, IndicatorForm, IndicatorRuleForm,
+                    NewProgrammeForm, RiskFactorForm)
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
@@ -506,51 +507,113 @@ def reference():
     return render_template("programmes/reference.html",
                            risks=RiskFactor.select().order_by(RiskFactor.code),
                            indicators=Indicator.select().order_by(Indicator.code),
+                           rules=IndicatorRule.select().order_by(IndicatorRule.id),
                            can_edit=current_user.role in REVIEWERS)
 
 
-def _reference_form(model, form_class, record_id, fields, heading, action):
-    record = None
-    if record_id is not None:
-        record = model.get_or_none(model.id == record_id)
-        if record is None:
-            raise NotFound()
-    form = form_class(obj=record) if request.method == "GET" else form_class()
-    if request.method == "POST" and form.validate():
-        values = {name: form[name].data for name in fields}
-        duplicate = model.select().where(model.code == values["code"])
-        if record is not None:
-            duplicate = duplicate.where(model.id != record.id)
-        if duplicate.exists():
-            form.code.errors = ["Такой код уже есть."]
-        else:
-            if record is None:
-                record = model.create(**values)
-            else:
-                model.update(**values).where(model.id == record.id).execute()
-            audit("reference_updated", record, details=f"{values['code']} {values['name']}")
-            flash("Справочник обновлён.", "success")
-            return redirect(url_for("programmes.reference"), code=303)
+def _reference_page(form, fields, heading, status=200):
     return render_template(
         "core/simple_form.html", form=form, form_id="reference-form", fields=fields,
-        heading=heading if record is None else f"Изменение: {record.name}",
-        back_url=url_for("programmes.reference"), back_label="Справочники",
-        action=action), 422 if form.errors else 200
+        heading=heading, back_url=url_for("programmes.reference"), back_label="Справочники",
+        action=request.path), status
+
+
+def _record_or_404(model, record_id):
+    """A reference record (every staff member sees them all), None for a new one."""
+    return None if record_id is None else get_visible_or_404(model.select(), model, record_id)
 
 
 @bp.route("/reference/risks/new", methods=["GET", "POST"], defaults={"record_id": None})
 @bp.route("/reference/risks/<int:record_id>", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def edit_risk(record_id):
-    return _reference_form(RiskFactor, RiskFactorForm, record_id,
-                           ("code", "name", "valid_from", "valid_to"), "Новый фактор риска",
-                           request.path)
+    record = _record_or_404(RiskFactor, record_id)
+    fields = ("code", "name", "valid_from", "valid_to")
+    form = RiskFactorForm(obj=record) if request.method == "GET" else RiskFactorForm()
+    if request.method == "POST" and form.validate():
+        values = {name: form[name].data for name in fields}
+        duplicate = RiskFactor.select().where(RiskFactor.code == values["code"])
+        if record is not None:
+            duplicate = duplicate.where(RiskFactor.id != record.id)
+        if duplicate.exists():
+            form.code.errors = ["Такой код уже есть."]
+        else:
+            if record is None:
+                record = RiskFactor.create(**values)
+            else:
+                RiskFactor.update(**values).where(RiskFactor.id == record.id).execute()
+            audit("reference_updated", record, details=f"{values['code']} {values['name']}")
+            flash("Справочник обновлён.", "success")
+            return redirect(url_for("programmes.reference"), code=303)
+    heading = "Новый фактор риска" if record is None else f"Изменение: {record.name}"
+    return _reference_page(form, fields, heading, 422 if form.errors else 200)
+
+
+INDICATOR_FIELDS = ("code", "name", "value_type", "unit", "min_value", "max_value", "choices",
+                    "direction", "is_active")
 
 
 @bp.route("/reference/indicators/new", methods=["GET", "POST"], defaults={"record_id": None})
 @bp.route("/reference/indicators/<int:record_id>", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def edit_indicator(record_id):
-    return _reference_form(Indicator, IndicatorForm, record_id,
-                           ("code", "name", "unit", "direction", "is_active"),
-                           "Новый показатель", request.path)
+    record = _record_or_404(Indicator, record_id)
+    form = IndicatorForm(obj=record) if request.method == "GET" else IndicatorForm()
+    if request.method == "POST" and form.validate():
+        try:
+            saved = services.save_indicator(record, form.values())
+        except services.CatalogueConflict as conflict:
+            for name, message in conflict.errors.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            audit("indicator_created" if record is None else "indicator_updated", saved,
+                  details=f"{saved.code} {saved.name}")
+            flash("Справочник обновлён.", "success")
+            return redirect(url_for("programmes.reference", _anchor="indicators"), code=303)
+    heading = "Новый показатель" if record is None else f"Изменение: {record.name}"
+    return _reference_page(form, INDICATOR_FIELDS, heading, 422 if form.errors else 200)
+
+
+def _rule_form(rule):
+    catalogue = list(Indicator.select(Indicator.code, Indicator.value_type))
+    options = {"codes": [i.code for i in catalogue],
+               "numeric": [i.code for i in catalogue if i.value_type in NUMERIC_TYPES]}
+    if request.method == "GET":
+        return IndicatorRuleForm(obj=rule, **options)
+    return IndicatorRuleForm(**options)
+
+
+@bp.route("/reference/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/reference/rules/<int:rule_id>", methods=["GET", "POST"])
+@access(*REVIEWERS)
+def edit_rule(rule_id):
+    rule = _record_or_404(IndicatorRule, rule_id)
+    form = _rule_form(rule)
+    if request.method == "POST" and form.validate():
+        saved = services.save_rule(rule, form.expression.data, form.message.data,
+                                   form.is_active.data, form.parsed.names)
+        audit("indicator_rule_created" if rule is None else "indicator_rule_updated", saved,
+              details=saved.expression)
+        flash("Правило сохранено.", "success")
+        return redirect(url_for("programmes.reference", _anchor="rules"), code=303)
+    heading = "Новое правило проверки" if rule is None else "Изменение правила проверки"
+    return _reference_page(form, ("expression", "message", "is_active"), heading,
+                           422 if form.errors else 200)
+
+
+@bp.route("/reference/rules/<int:rule_id>/delete", methods=["GET", "POST"])
+@access(*REVIEWERS)
+def delete_rule(rule_id):
+    rule = _record_or_404(IndicatorRule, rule_id)
+    back = url_for("programmes.reference", _anchor="rules")
+    if ConfirmForm().validate_on_submit():
+        services.delete_rule(rule)
+        audit("indicator_rule_deleted", details=f"{rule.id} {rule.expression}")
+        flash("Правило удалено.", "success")
+        return redirect(back, code=303)
+    return render_template(
+        "core/confirm.html", form=ConfirmForm(), heading="Удалить правило проверки?",
+        details=f"{rule.expression} — «{rule.message}»",
+        warning="Правило перестанет проверять формы отчётов. Восстановить его нельзя.",
+        button="Да, удалить", action=url_for("programmes.delete_rule", rule_id=rule.id),
+        cancel=back)

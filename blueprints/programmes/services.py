@@ -3,8 +3,8 @@ approval by the department's order and publication. No request access here."""
 import json
 import secrets
 
-from models import (GeneratedDocument, Programme, ProgrammeComment, ProgrammeRevision,
-                    ProgrammeSection, db, now)
+from models import (NUMERIC_TYPES, GeneratedDocument, Indicator, IndicatorRule, Programme,
+                    ProgrammeComment, ProgrammeRevision, ProgrammeSection, db, now)
 
 from ..core.filters import date_num, genitive
 from ..documents import api as documents
@@ -194,3 +194,53 @@ def publish_programmes(document):
                 documents.publish(own)
             _move(programme, ("approved",), "published")
 
+
+
+# --- the indicator catalogue and its rules ----------------------------------------------------
+
+class CatalogueConflict(Exception):
+    """A change the rules forbid: {field name: message}."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def save_indicator(indicator, values):
+    """Create (indicator None) or update an indicator. A code or type that rules rely on stays:
+    renaming it or making it text would silently switch those rules off."""
+    with db.atomic():
+        errors = {}
+        duplicate = Indicator.select().where(Indicator.code == values["code"])
+        if indicator is not None:
+            duplicate = duplicate.where(Indicator.id != indicator.id)
+        if duplicate.exists():
+            errors["code"] = "Такой код уже есть."
+        if indicator is not None:
+            used = [r.expression for r in IndicatorRule.using(indicator.code)]
+            if used and values["code"] != indicator.code:
+                errors["code"] = "Код используется в правилах: " + "; ".join(used) + "."
+            if used and values["value_type"] not in NUMERIC_TYPES:
+                errors["value_type"] = ("Показатель используется в правилах: тип должен быть "
+                                        "числовым или «да/нет».")
+        if errors:
+            raise CatalogueConflict(errors)
+        if indicator is None:
+            return Indicator.create(**values)
+        Indicator.update(**values).where(Indicator.id == indicator.id).execute()
+        return Indicator.get_by_id(indicator.id)
+
+
+def save_rule(rule, expression, message, is_active, codes):
+    """Create (rule None) or update a consistency rule; `codes`: the codes it uses."""
+    values = {"expression": expression, "message": message, "is_active": is_active,
+              "codes": f" {' '.join(codes)} ", "updated_at": now()}
+    with db.atomic():
+        if rule is None:
+            return IndicatorRule.create(**values)
+        IndicatorRule.update(**values).where(IndicatorRule.id == rule.id).execute()
+        return IndicatorRule.get_by_id(rule.id)
+
+
+def delete_rule(rule):
+    IndicatorRule.delete().where(IndicatorRule.id == rule.id).execute()
