@@ -34,6 +34,7 @@ def register_blueprints(app):
     from .jobs import batches
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
+    from .monitoring.routes import bp as monitoring
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
     from .partnerships.routes import bp as partnerships
@@ -44,5 +45,5 @@ def register_blueprints(app):
     registry.install(all_doctypes())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
-                      partnerships, documents, publications, doctypes, jobs):
+                      partnerships, monitoring, documents, publications, doctypes, jobs):
         app.register_blueprint(blueprint)

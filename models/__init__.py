@@ -1,6 +1,7 @@
 """Models, the database connection and its life cycle in the app."""
 from playhouse.db_url import connect
 
+from .assessment import PROCEDURES, AssessmentResult
 from .audit import AuditLog
 from .base import BaseModel, db, now
 from .document import GeneratedDocument, NumberSeries, TemplateVersion
@@ -25,7 +26,7 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, IndicatorRule, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
-              Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence]
+              Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -37,7 +38,7 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem",
            "INTERACTION_DIRECTIONS", "PARTNERSHIP_STATUSES", "PLAN_ROW_STATUSES", "SIDES",
            "Partnership", "PartnershipConfirmation", "PlanRow", "PlanRowEvidence", "school_year",
-           "current_school_year", "year_bounds"]
+           "current_school_year", "year_bounds", "PROCEDURES", "AssessmentResult"]
 
 
 def make_db(url):

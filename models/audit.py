@@ -56,6 +56,7 @@ ACTIONS = {
     "partnership_updated": "Изменена предложенная пара школ",
     "partnership_deleted": "Удалена предложенная пара школ",
     "partnerships_imported": "Загружены пары школ",
+    "assessment_results_imported": "Загружены результаты оценочных процедур",
     "partnerships_approved": "Пары школ утверждены приказом",
     "partnerships_order_published": "Опубликован приказ об утверждении пар",
     "roadmap_imported": "Загружена дорожная карта",

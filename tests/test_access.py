@@ -166,6 +166,12 @@ POLICY = {
     "documents.signed_download": USERS,
     "documents.publish_signed": EDITORS,
     "publications.signed_download": EVERYONE,
+    "monitoring.results": STAFF,
+    "monitoring.school_results": USERS,  # a school only its own (others 404)
+    "monitoring.import_file": EDITORS,
+    "monitoring.import_columns": EDITORS,
+    "monitoring.import_confirm": EDITORS,
+    "monitoring.import_template": EDITORS,
 }
 
 

@@ -155,7 +155,8 @@ def test_the_lying_zip_is_what_the_issue_describes(hostile_files):
 
 # endpoint → (hostile file kinds it is fed)
 ENDPOINTS = {"template": ("docx",), "roadmap": ("docx", "xlsx"), "directory": ("xlsx",),
-             "evidence": ("docx", "xlsx"), "plan_evidence": ("docx", "xlsx")}
+             "evidence": ("docx", "xlsx"), "plan_evidence": ("docx", "xlsx"),
+             "assessment": ("xlsx",)}
 ATTACKS = {"lying": LYING, "laughs": DOCTYPE, "deep": DEEP}
 CASES = [(endpoint, f"{attack}.{kind}") for endpoint, kinds in ENDPOINTS.items()
          for kind in kinds for attack in ATTACKS]
@@ -214,6 +215,7 @@ ENDPOINTS = {
     "directory": lambda name, data: post("/orgs/import", name, data),
     "evidence": lambda name, data: post(evidence, name, data, kind="file"),
     "plan_evidence": lambda name, data: post(plan_evidence, name, data, kind="file"),
+    "assessment": lambda name, data: post("/monitoring/results/import", name, data),
 }
 warm = {
     "template": (root + "/doc_templates/order.docx", "order.docx"),
@@ -221,10 +223,20 @@ warm = {
     "directory": (None, "schools.csv"),
     "evidence": (root + "/doc_templates/order.docx", "order.docx"),
     "plan_evidence": (root + "/doc_templates/order.docx", "order.docx"),
+    "assessment": (None, "results.xlsx"),
 }
 for endpoint, (path, name) in warm.items():
     if name == "map.xlsx":
         data = samples.build_xlsx(samples.seed("smolensk"))
+    elif name == "results.xlsx":
+        from openpyxl import Workbook
+        book = Workbook()
+        book.active.append(["ОО", "Процедура", "Предмет", "Класс", "Год", "Участников", "2",
+                            "3", "4", "5"])
+        book.active.append(["Школа 1", "ВПР", "Математика", 5, 2025, 10, 1, 3, 4, 2])
+        out = io.BytesIO()
+        book.save(out)
+        data = out.getvalue()
     elif name == "schools.csv":
         data = "Полное наименование;Муниципальное образование\nШкола;Район\n".encode()
     else:
