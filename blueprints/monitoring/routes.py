@@ -4,12 +4,14 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from peewee import IntegrityError
 
 from models import PROCEDURES, AssessmentResult, Organization
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core.audit import audit
 from ..core.downloads import send_bytes
+from ..core.errors import fail
 from ..core.forms import ConfirmForm, choices
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
@@ -134,7 +136,11 @@ def import_confirm(token):
     rows = importer.check(data["table"], mapping, data["procedure"], data["year"])
     if any(r["errors"] for r in rows):  # the directory may have changed since the preview
         return _preview(data, token, pending["filename"])
-    created, updated = save_results(rows, pending["filename"], current_user.id)
+    try:
+        created, updated = save_results(rows, pending["filename"], current_user.id)
+    except IntegrityError:  # the same file confirmed twice at once (PostgreSQL: a unique key)
+        fail(409, "Эти результаты только что загружены другим запросом: откройте список "
+                  "результатов и проверьте их.")
     drop_pending(current_app.config["STORAGE_DIR"], token)
     audit("assessment_results_imported",
           details=f"{pending['filename']}: добавлено {created}, обновлено {updated}")
