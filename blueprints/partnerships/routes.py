@@ -38,8 +38,8 @@ def index():
     """The pairs of a school year (the current one by default), filtered and paged; a school
     sees only the pairs it is party to."""
     filters = FilterForm(request.args)
-    filters.municipality.choices = choices([("", "Все")] + [
-        (m, m) for m in Organization.municipalities()])
+    municipalities = Organization.municipalities()
+    filters.municipality.choices = choices([("", "Все")] + [(m, m) for m in municipalities])
     filters.year.choices = [("all", "Все годы"), *year_choices()]
     filters.validate()
     values = {name: (field.data or "") if not field.errors else ""
@@ -47,8 +47,10 @@ def index():
     year = None if values["year"] == "all" else (parse_year(values["year"]) or current_year())
     filters.year.data = "all" if year is None else str(year)
     status = values["status"] if values["status"] in PARTNERSHIP_STATUSES else ""
+    # Only a municipality of the directory (anything else, NUL included, filters nothing).
+    municipality = values["municipality"] if values["municipality"] in municipalities else ""
     is_staff = current_user.role in STAFF  # a school is not shown other schools' loads
-    query = pairs.listing(current_user, year, status, values["municipality"], values["q"],
+    query = pairs.listing(current_user, year, status, municipality, values["q"],
                           with_load=is_staff)
     page = paginate(query, int_arg("page", 1), current_app.config["PER_PAGE"],
                     count_query=pairs.counted(query))
@@ -58,7 +60,7 @@ def index():
         filters=filters, year=year or current_year(), all_years=year is None,
         is_staff=is_staff, is_school=current_user.role == "school",
         can_manage=current_user.role in ("admin", "centre"),
-        filtered=bool(status or values["municipality"] or values["q"]),
+        filtered=bool(status or municipality or values["q"]),
         next_step=SCHOOL_NEXT_STEP)
 
 
