@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from models import (AuditLog, GeneratedDocument, Organization, Partnership,
-                    PartnershipConfirmation, db)
+                    PartnershipConfirmation, db, now)
 
 from blueprints.partnerships import pairs, services
 
@@ -204,6 +204,19 @@ def test_a_school_sees_only_its_pairs_in_list_search_and_filters(app, login_as, 
     assert "ждёт приказа управления образования" in page  # what happens next
     assert "Предложить пару" not in page and "партнёров:" not in page
     assert school.get(f"/partnerships/{other.id}").status_code == 404
+
+
+def test_a_school_that_confirmed_is_told_it_waits_for_the_other_side(app, login_as, directory):
+    pair = propose(app, directory, "lyceum", "s1", status="approved")
+    leader = login_as("school", organization=directory["lyceum"].id)
+    partner = login_as("school", organization=directory["s1"].id)
+    with app.app_context(), db.connection_context():
+        PartnershipConfirmation.create(partnership=pair.id, side="leader", version=pair.version,
+                                       confirmed_at=now(), confirmed_by=leader.user.id)
+    waiting = "ждём подтверждения второй школы"
+    assert waiting in leader.get("/partnerships/?year=2026").text
+    page = partner.get("/partnerships/?year=2026").text
+    assert waiting not in page and "подтвердите их со своей стороны" in page
 
 
 def test_the_list_page_reads_the_database_a_fixed_number_of_times(app, centre, directory,

@@ -104,7 +104,8 @@ def table_rows(pairs):
              "status_label": PARTNERSHIP_STATUSES.get(p["status"], p["status"]),
              "badge": BADGES.get(p["status"], "text-bg-light"),
              "leader_ok": p["leader_confirmed"] is not None,
-             "partner_ok": p["partner_confirmed"] is not None} for p in pairs]
+             "partner_ok": p["partner_confirmed"] is not None,
+             "leader_id": p["leader"], "partner_id": p["partner"]} for p in pairs]
 
 
 # --- choices for the forms ---------------------------------------------------------------------
