@@ -5,7 +5,6 @@ the rules of the procedure, saving nothing; the confirmation saves every row or 
 
 The file is read twice: its values (core/tables.xlsx_rows), then the sheet's XML for what the
 values hide — merged cells and formulas whose result Excel did not store."""
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -15,7 +14,7 @@ from models import PROCEDURES, AssessmentResult, Organization
 
 from ..core.archives import ArchiveRejected, open_archive
 from ..core.orgnames import OrganizationMatcher, name_key
-from ..core.sheets import append_text
+from ..core.sheets import header_sheet, workbook_bytes
 from ..core.tables import TableProblem, non_empty_rows, xlsx_rows
 
 MAX_ROWS = 5000
@@ -347,15 +346,9 @@ def check(table, mapping, procedure="", year=None):
 def template_xlsx():
     """An empty workbook with the headers the importer reads, and two example rows."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Результаты"
-    append_text(sheet, HEADERS)
+    sheet = header_sheet(book.active, "Результаты", HEADERS,
+                         (36, 12, 26, 8, 8, 12, 8, 8, 8, 8, 16, 14))
     sheet.append(["МБОУ «СОШ № 1»", "ВПР", "Математика", 5, 2026, 50, 6, 20, 16, 8, None, None])
     sheet.append(["МБОУ «СОШ № 1»", "ЕГЭ", "Русский язык", 11, 2026, 20, None, None, None, None,
                   1, 68.5])
-    for index, width in enumerate((36, 12, 26, 8, 8, 12, 8, 8, 8, 8, 16, 14)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

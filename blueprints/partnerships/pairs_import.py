@@ -4,7 +4,6 @@ per row, saving nothing; the confirmation creates every row or none (pairs.creat
 Columns are found by their header names (any order, synonyms in COLUMNS) among the first
 rows. Schools are matched by short or full name (quotes, case and «МБОУ» ignored) or by ИНН,
 then, failing that, by the one school whose name the cell contains (core/orgnames)."""
-import io
 import re
 
 from openpyxl import Workbook
@@ -12,7 +11,7 @@ from openpyxl import Workbook
 from models import INTERACTION_DIRECTIONS, Organization, Partnership, school_year
 
 from ..core.orgnames import OrganizationMatcher, name_key
-from ..core.sheets import append_text
+from ..core.sheets import append_text, header_sheet, workbook_bytes
 from ..core.tables import TableProblem, non_empty_rows, xlsx_rows
 from .pairs import COORDINATOR_KINDS
 
@@ -162,17 +161,10 @@ def check(rows, year):
 def template_xlsx():
     """An empty workbook with the headers the importer reads, and one example row."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Пары"
-    append_text(sheet, HEADERS)
-    for column, width in zip("ABCD", (40, 40, 60, 40)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
+    header_sheet(book.active, "Пары", HEADERS, (40, 40, 60, 40))
     reference = book.create_sheet("Направления")
     append_text(reference, ["Направления взаимодействия (пишите через запятую)"])
     for label in INTERACTION_DIRECTIONS.values():
         append_text(reference, [label])
     reference.column_dimensions["A"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
