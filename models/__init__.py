@@ -51,8 +51,11 @@ def make_db(url):
         return connect(
             url.replace("sqlite://", "sqlite+pool://", 1), max_connections=32, stale_timeout=600,
             check_same_thread=False,  # a pooled connection may serve another thread later
+            # busy_timeout as a pragma: the URL's `timeout` goes to the pool (the wait for a
+            # free pooled connection), and SQLite's own 5 s default let a writer starve behind
+            # others committing back to back (seen: BEGIN IMMEDIATE failing after 5.0 s).
             pragmas={"journal_mode": "wal", "foreign_keys": 1, "cache_size": -64000,
-                     "synchronous": "normal"},
+                     "synchronous": "normal", "busy_timeout": 30000},
             timeout=10,
             lock_type="IMMEDIATE",
         )
