@@ -8,6 +8,9 @@ from .document import GeneratedDocument, NumberSeries, TemplateVersion
 from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job, JobItem
 from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,
                       MeetingAttendee, MeetingGuest)
+from .monitoring import (CAMPAIGN_SCOPES, CAMPAIGN_STATUSES, REPORT_STATUSES, CampaignIndicator,
+                         MonitoringCampaign, MonitoringReport, ReportEvidence, ReportRemark,
+                         ReportValue)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
@@ -26,7 +29,9 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               MeetingGuest, AgendaItem, Decision, RiskFactor, Indicator, IndicatorRule, Programme,
               ProgrammeSection, ProgrammeRevision, ProgrammeComment, Roadmap, RoadmapSection,
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
-              Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult]
+              Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
+              MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
+              ReportEvidence]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -38,7 +43,9 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "Roadmap", "RoadmapActivity", "RoadmapSection", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job", "JobItem",
            "INTERACTION_DIRECTIONS", "PARTNERSHIP_STATUSES", "PLAN_ROW_STATUSES", "SIDES",
            "Partnership", "PartnershipConfirmation", "PlanRow", "PlanRowEvidence", "school_year",
-           "current_school_year", "year_bounds", "PROCEDURES", "AssessmentResult"]
+           "current_school_year", "year_bounds", "PROCEDURES", "AssessmentResult",
+           "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
+           "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue"]
 
 
 def make_db(url):

@@ -9,6 +9,7 @@ from .document import GeneratedDocument
 from .indicator import DIRECTIONS, Indicator  # noqa: F401 (the catalogue lived here)
 from .organization import Organization
 from .partnership import Partnership
+from .remark import Remark
 from .user import User
 
 PROGRAMME_STATUSES = {
@@ -131,18 +132,8 @@ class ProgrammeRevision(BaseModel):
         return json.loads(self.content)
 
 
-class ProgrammeComment(BaseModel):
+class ProgrammeComment(Remark):
     """The centre's remark on a section or on one field; the school marks it answered."""
 
     programme = ForeignKeyField(Programme, backref="comments", on_delete="CASCADE")
     section = CharField(max_length=20)
-    field = CharField(max_length=100, default="")  # form field name; "" — the whole section
-    field_label = CharField(max_length=300, default="")
-    text = TextField()
-    revision = IntegerField()  # the submission it was written on
-    author = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
-    created_at = DateTimeField(default=now)
-    is_answered = BooleanField(default=False)
-    answer = TextField(default="")
-    answered_at = DateTimeField(null=True)
-    answered_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
