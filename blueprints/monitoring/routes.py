@@ -2,7 +2,7 @@
 .xlsx import with its column mapping, preview and all-or-nothing confirmation."""
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import IntegrityError
 
@@ -18,10 +18,12 @@ from ..core.pagination import paginate
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
 from . import importer, table
+# Importing the view modules registers their views on bp (one module per concern).
+from . import campaign_views, data_views, report_views  # noqa: F401
+from .blueprint import bp
 from .forms import FIELD_CHOICES, FilterForm, ImportForm, mapping_from, year_choices
 from .services import save_results
 
-bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
 IMPORTERS = ("admin", "centre")
 
 
