@@ -129,31 +129,31 @@ def make_order(make_org):
     return make
 
 
-@pytest.fixture
-def make_campaign(make_org):
+def create_campaign(schools=(), codes=("participants", "failed", "share_2", "measures"),
+                    status="open", sections=None, **fields):
     """A monitoring campaign over catalogue indicators (codes seeded by migration 0014) with a
-    report per school: make_campaign(schools=[org, …], codes=[…], status="open", **fields)."""
-    def make(schools=(), codes=("participants", "failed", "share_2", "measures"),
-             status="open", sections=None, **fields):
-        from datetime import date
+    report per school (organisation ids or rows), `sections` = {code: section title}."""
+    from datetime import date
 
-        from models import CampaignIndicator, Indicator, MonitoringCampaign, MonitoringReport
-        values = {"title": "Мониторинг позитивных изменений в ШНОР, I полугодие 2026/2027",
-                  "period_label": "I полугодие 2026/2027", "period_start": date(2026, 9, 1),
-                  "period_end": date(2026, 12, 31), "deadline": date(2027, 1, 15),
-                  "status": status}
-        values.update(fields)
-        with db.connection_context():
-            campaign = MonitoringCampaign.create(**values)
-            for position, code in enumerate(codes):
-                CampaignIndicator.create(
-                    campaign=campaign, indicator=Indicator.get(Indicator.code == code),
-                    section=(sections or {}).get(code, "Результаты обучения"),
-                    position=position)
-            for school in schools:
-                MonitoringReport.create(campaign=campaign, school=school)
-        return campaign
-    return make
+    from models import CampaignIndicator, Indicator, MonitoringCampaign, MonitoringReport
+    values = {"title": "Мониторинг позитивных изменений в ШНОР, I полугодие 2026/2027",
+              "period_label": "I полугодие 2026/2027", "period_start": date(2026, 9, 1),
+              "period_end": date(2026, 12, 31), "deadline": date(2027, 1, 15), "status": status}
+    values.update(fields)
+    with db.connection_context():
+        campaign = MonitoringCampaign.create(**values)
+        for position, code in enumerate(codes):
+            CampaignIndicator.create(
+                campaign=campaign, indicator=Indicator.get(Indicator.code == code),
+                section=(sections or {}).get(code, "Результаты обучения"), position=position)
+        for school in schools:
+            MonitoringReport.create(campaign=campaign, school=school)
+    return campaign
+
+
+@pytest.fixture
+def make_campaign(app):
+    return create_campaign
 
 
 def login(client, user, password=PASSWORD):

@@ -172,6 +172,11 @@ POLICY = {
     "monitoring.import_columns": EDITORS,
     "monitoring.import_confirm": EDITORS,
     "monitoring.import_template": EDITORS,
+    "monitoring.campaigns": USERS,  # a school: its own reports
+    "monitoring.campaign": STAFF,
+    "monitoring.report": USERS,  # a school only its own (others 404)
+    "monitoring.campaign_data": STAFF,
+    "monitoring.campaign_note": EDITORS,
 }
 
 
@@ -244,6 +249,16 @@ def world(app, make_user, make_org, make_order):
     from .test_partnership_execution import create_plan_evidence
     common.update(row_id=lambda: create_plan_row(app, school.organization_id).id,
                   plan_evidence_id=lambda: create_plan_evidence(app, school.organization_id).id)
+    # Monitoring: a fresh open campaign per request with school A's report in it.
+    from .conftest import create_campaign
+    from models import MonitoringReport
+
+    def school_report():
+        campaign = create_campaign([school.organization_id])
+        with db.connection_context():
+            return MonitoringReport.get(MonitoringReport.campaign == campaign.id)
+    common.update(campaign_id=lambda: create_campaign([school.organization_id]).id,
+                  report_id=lambda: school_report().id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage
