@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
                     Organization, Roadmap, RoadmapActivity, RoadmapSection, User)
+from models.search import matches
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core import evidence
@@ -184,7 +185,8 @@ def _filters():
         month = ""
     return {"status": args.get("status", "") if args.get("status") in ACTIVITY_STATUSES else "",
             "org": int_arg("org", 0), "month": month,
-            "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1"}
+            "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1",
+            "q": args.get("q", "").strip()[:200]}
 
 
 def _in_month(activity, month):
@@ -210,13 +212,17 @@ def _table(roadmap, filters):
         orgs[link.activity_id].append(link.organization)
     evidence = evidence_by_activity(ids, current_user)
     mine = current_user.organization_id
+    condition = matches(RoadmapActivity, filters["q"])
+    found = None if condition is None else {a.id for a in RoadmapActivity.select(
+        RoadmapActivity.id).where((RoadmapActivity.roadmap == roadmap.id) & condition)}
     by_section = defaultdict(list)
     for activity in activities:
         by_section[activity.section_id].append(activity)
     rows = []
     for section in sections:
         items = by_section.get(section.id, [])
-        shown = [a for a in items if _matches(a, filters, orgs, today, mine)]
+        shown = [a for a in items if (found is None or a.id in found)
+                 and _matches(a, filters, orgs, today, mine)]
         rows.append({"section": section, "activities": shown, "total": len(items),
                      "done": sum(a.status == "done" for a in items)})
     summary = {"total": len(activities), "done": sum(a.status == "done" for a in activities),

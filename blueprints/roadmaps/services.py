@@ -112,6 +112,7 @@ def update_activity(activity, changes, user, version):
         values.update(starts_on=deadline.start, ends_on=deadline.end,
                       recurrence=deadline.recurrence, deadline_read=deadline.is_read)
     with db.atomic():
+        values.update(activity.search_update(changed))
         done = RoadmapActivity.update(**values, version=RoadmapActivity.version + 1,
                                       updated_at=now()).where(
             (RoadmapActivity.id == activity.id) & (RoadmapActivity.version == version)).execute()
