@@ -35,6 +35,7 @@ def register_blueprints(app):
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
     from .monitoring.routes import bp as monitoring
+    from .notifications.routes import bp as notifications
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
     from .partnerships.routes import bp as partnerships
@@ -45,5 +46,6 @@ def register_blueprints(app):
     registry.install(all_doctypes())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
-                      partnerships, monitoring, documents, publications, doctypes, jobs):
+                      partnerships, monitoring, documents, publications, doctypes, jobs,
+                      notifications):
         app.register_blueprint(blueprint)

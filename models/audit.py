@@ -6,6 +6,8 @@ from .user import User
 
 
 ACTIONS = {
+    "notifications.settings": "Настройки уведомлений",
+    "notifications.retry": "Письмо отправлено повторно",
     "login": "Вход",
     "login_failed": "Неудачный вход",
     "login_locked": "Вход заблокирован",

@@ -177,6 +177,12 @@ POLICY = {
     "monitoring.report": USERS,  # a school only its own (others 404)
     "monitoring.campaign_data": STAFF,
     "monitoring.campaign_note": EDITORS,
+    "notifications.index": USERS,
+    "notifications.open_": USERS,  # only the user's own (others 404)
+    "notifications.read_all": USERS,
+    "notifications.settings": USERS,
+    "notifications.outbox": {"admin"},
+    "notifications.retry": {"admin"},
 }
 
 
@@ -259,6 +265,19 @@ def world(app, make_user, make_org, make_order):
             return MonitoringReport.get(MonitoringReport.campaign == campaign.id)
     common.update(campaign_id=lambda: create_campaign([school.organization_id]).id,
                   report_id=lambda: school_report().id)
+    # Notifications: a fresh one per request for each role's own user; a kept mail.
+    from blueprints.core.notify import notify
+    from models import OutgoingMail
+
+    def own_notification(role):
+        with app.app_context(), db.connection_context():
+            return notify([people[role]], "reminder", "Напоминание", "/")[0].id
+
+    def kept_mail():
+        with db.connection_context():
+            return OutgoingMail.create(recipient="a@example.ru", subject="Опора", body="…",
+                                       status="failed").id
+    common.update(mail_id=kept_mail)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage
@@ -271,7 +290,8 @@ def world(app, make_user, make_org, make_order):
               for role in ROLES}
     # A finished job with its archive per role, of that role's organisation (jobs are seen by it).
     from .test_jobs import create_finished_job
-    people["ids"] = {role: dict(common, order_id=lambda r=role: make_order(
+    people["ids"] = {role: dict(common, notification_id=lambda r=role: own_notification(
+        "admin" if r == "anonymous" else r), order_id=lambda r=role: make_order(
         organization=org_of[r]).id, job_id=lambda r=role: create_finished_job(
         app, org_of[r]).id) for role in ROLES}
     return people
