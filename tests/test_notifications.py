@@ -172,3 +172,26 @@ def test_daily_job_raises_each_deadline_event_once(app, make_user, make_org):
     assert [n.kind for n in notes] == ["deadline_soon", "overdue"]
     assert notes[0].text.startswith("Срок 08.12.2026: мероприятие дорожной карты «Совещание»")
     assert notes[1].url == f"/roadmaps/{activity.roadmap_id}#activity-{activity.id}"
+
+
+def test_partnership_confirmation_asks_the_other_side_and_a_change_clears_it(app, make_user):
+    from blueprints.partnerships import agreement
+    from models import Partnership
+
+    from .test_partnerships import create_partnership
+    partner = make_user("school")
+    pair = create_partnership(app, partner.organization_id)
+    with app.app_context(), db.connection_context():
+        Partnership.update(status="approved").where(Partnership.id == pair.id).execute()
+        pair = Partnership.get_by_id(pair.id)
+        leader = User.create(login="leader-x", full_name="Лидеров Л. Л.", role="school",
+                             organization=pair.leader_id, password_hash="-")
+        agreement.confirm(pair, "leader", leader.id, pair.version)
+        asked = Notification.get(Notification.user == partner.id)
+        agreement.save_terms(pair, {"subject": "Новый предмет соглашения"}, [], partner.id,
+                             Partnership.get_by_id(pair.id).version)
+        cleared = Notification.get((Notification.user == leader.id)
+                                   & (Notification.kind == "confirmation_cleared"))
+    assert asked.kind == "confirmation_asked" and "ждёт вашего согласования" in asked.text
+    assert asked.url == f"/partnerships/{pair.id}"
+    assert "согласование снято" in cleared.text
