@@ -6,6 +6,7 @@ from .user import User
 
 
 ACTIONS = {
+    "roadmap.remind": "Напоминание школе по дорожной карте",
     "notifications.settings": "Настройки уведомлений",
     "notifications.retry": "Письмо отправлено повторно",
     "login": "Вход",

@@ -19,7 +19,8 @@ ACTIVITY_STATUSES = {
     "postponed": "Перенесено",
     "cancelled": "Отменено",
 }
-CLOSED = ("done", "cancelled")  # never overdue
+# Never overdue: finished, cancelled, or moved to a later date («Перенесено» is not a failure).
+CLOSED = ("done", "cancelled", "postponed")
 ROADMAP_STATUSES = {"active": "Действует", "closed": "Завершена"}
 
 

@@ -177,6 +177,7 @@ POLICY = {
     "monitoring.report": USERS,  # a school only its own (others 404)
     "monitoring.campaign_data": STAFF,
     "monitoring.campaign_note": EDITORS,
+    "roadmaps.remind": STAFF,
     "notifications.index": USERS,
     "notifications.open_": USERS,  # only the user's own (others 404)
     "notifications.read_all": USERS,

@@ -195,3 +195,30 @@ def test_partnership_confirmation_asks_the_other_side_and_a_change_clears_it(app
     assert asked.kind == "confirmation_asked" and "ждёт вашего согласования" in asked.text
     assert asked.url == f"/partnerships/{pair.id}"
     assert "согласование снято" in cleared.text
+
+
+def test_centre_reminds_chosen_schools_of_a_road_map_at_once(app, login_as, make_user):
+    from models import ActivityOrganization, RoadmapActivity
+
+    from .test_roadmaps import create_activity
+    late = make_user("school")
+    calm = make_user("school")
+    activity = create_activity(app, late.organization_id)
+    with app.app_context(), db.connection_context():
+        RoadmapActivity.update(ends_on=date.today() - timedelta(days=3)).where(
+            RoadmapActivity.id == activity.id).execute()
+        ActivityOrganization.create(activity=activity.id, organization=calm.organization_id)
+    centre = login_as("centre")
+    page = centre.get(f"/roadmaps/{activity.roadmap_id}/remind").get_data(as_text=True)
+    assert "Отправить напоминание" in page
+    assert centre.post(f"/roadmaps/{activity.roadmap_id}/remind", data={}).status_code == 422
+    response = centre.post(f"/roadmaps/{activity.roadmap_id}/remind",
+                           data={"school": [str(late.organization_id)]})
+    assert response.status_code == 303
+    with db.connection_context():
+        got = list(Notification.select().where(Notification.user == late.id))
+        assert not Notification.select().where(Notification.user == calm.id).exists()
+    assert len(got) == 1 and "просрочено 1 мероприятие" in got[0].text
+    assert got[0].url == f"/roadmaps/{activity.roadmap_id}?mine=1"
+    school = login_as(late)
+    assert school.get(f"/roadmaps/{activity.roadmap_id}/remind").status_code == 403

@@ -26,7 +26,7 @@ def _activities(today):
              .join(ActivityOrganization, on=(ActivityOrganization.activity == RoadmapActivity.id))
              .where(RoadmapActivity.ends_on.between(today - timedelta(days=RECENT),
                                                     today + timedelta(days=SOON))
-                    & RoadmapActivity.status.not_in(CLOSED + ("postponed",)))
+                    & RoadmapActivity.status.not_in(CLOSED))
              .objects())
     for activity in query:
         url = f"/roadmaps/{activity.roadmap_id}#activity-{activity.id}"

@@ -19,6 +19,7 @@ from ..core import evidence
 from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
+from ..core.filters import plural_ru
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import int_arg
@@ -28,7 +29,7 @@ from ..core.uploads import read_upload
 from ..core.urls import site_url
 from ..documents import api as docs  # `documents` is a view here
 from ..documents.storage import storage
-from . import cli, services
+from . import cli, reminders, services
 from .data import ACTIVITY_EVIDENCE, evidence_by_activity
 from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
                     RoadmapForm, SectionForm)
@@ -281,6 +282,31 @@ def show(roadmap_id):
         "roadmaps/show.html", roadmap=roadmap, table=table, summary=summary,
         responsible=responsible, filters=filters, statuses=ACTIVITY_STATUSES, today=date.today(),
         is_staff=current_user.role in STAFF, form=ConfirmForm())
+
+
+@bp.route("/<int:roadmap_id>/remind", methods=["GET", "POST"])
+@access(*STAFF)
+def remind(roadmap_id):
+    """The schools with overdue or soon-due activities, to remind at once (all preselected)."""
+    roadmap = _roadmap_or_404(roadmap_id)
+    due = reminders.due_by_school(roadmap)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            fail(400, "Форма устарела: обновите страницу.")
+        chosen = {int(v) for v in request.form.getlist("school") if v.isdigit() and len(v) < 10}
+        if not chosen:
+            flash("Отметьте школы, которым отправить напоминание.", "warning")
+            return render_template("roadmaps/remind.html", roadmap=roadmap, due=due, form=form,
+                                   chosen=chosen), 422
+        reminded = reminders.remind(roadmap, chosen)
+        for school in reminded:
+            audit("roadmap.remind", roadmap, details=school.short_name)
+        flash(f"Напоминание отправлено: {len(reminded)} "
+              f"{plural_ru(len(reminded), 'школа', 'школы', 'школ')}.", "success")
+        return redirect(url_for("roadmaps.show", roadmap_id=roadmap.id), code=303)
+    return render_template("roadmaps/remind.html", roadmap=roadmap, due=due, form=form,
+                           chosen={school.id for school, _, _ in due})
 
 
 # --- one activity: inline edit, execution, evidence, history -------------------------------
