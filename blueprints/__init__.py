@@ -25,8 +25,22 @@ def all_batch_kinds():
     return [ORDERS_REGISTER, AGREEMENTS_REGISTER]
 
 
+def all_inbox_sources():
+    """Every feature's «what is waiting for this user» (core/inbox.py), in no particular
+    order: the home page sorts the items by urgency."""
+    from .auth.inbox import waiting as accounts
+    from .monitoring.inbox import waiting as monitoring
+    from .orders.inbox import waiting as orders
+    from .partnerships.inbox import waiting as partnerships
+    from .programmes.inbox import waiting as programmes
+    from .roadmaps.inbox import waiting as roadmaps
+
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+
+
 def register_blueprints(app):
     from .auth.routes import bp as auth
+    from .core import inbox
     from .core.routes import bp as core
     from .doctypes.routes import bp as doctypes
     from .documents import registry
@@ -44,6 +58,7 @@ def register_blueprints(app):
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
+    inbox.install(all_inbox_sources())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
