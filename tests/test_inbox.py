@@ -44,7 +44,7 @@ def test_school_inbox_lists_its_work_overdue_first_with_links(app, login_as, mak
     order = [inbox.index(text) for text in ("Мероприятие дорожной карты", "Заполните отчёт",
                                            "Программа возвращена")]
     assert order == sorted(order)  # overdue, then by deadline, then without one
-    assert inbox.count("Программа возвращена") == 1
+    assert inbox.count(">Программа возвращена") == 1
 
 
 def test_centre_department_and_admin_see_their_queues(app, login_as, make_user, make_order):

@@ -19,7 +19,7 @@ def waiting(user, today):
     rows = (RoadmapActivity.progress(today).select_extend(Roadmap.title)
             .join(Roadmap, on=(RoadmapActivity.roadmap == Roadmap.id))
             .group_by(RoadmapActivity.roadmap, Roadmap.title).dicts())
-    return [Item(f"Дорожная карта «{row['title']}»: просрочено {row['overdue']} "
+    return [Item(f"По дорожной карте «{row['title']}» просрочено {row['overdue']} "
                  f"{plural_ru(row['overdue'], 'мероприятие', 'мероприятия', 'мероприятий')}",
                  url_for("roadmaps.show", roadmap_id=row["roadmap"], overdue=1),
                  note="Напомните ответственным школам или перенесите сроки.")
