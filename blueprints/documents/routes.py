@@ -56,7 +56,8 @@ def index():
     query = query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
     return render_page_or_fragment("documents/index.html", "documents/_table.html", page=page,
-                                   filters=filters, titles=listing.doctype_titles())
+                                   filters=filters, titles=listing.doctype_titles(),
+                                   filtered=any(values.values()))
 
 
 @bp.route("/<int:doc_id>")

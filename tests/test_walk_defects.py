@@ -1,0 +1,58 @@
+"""Defects found when the app was walked as each role would use it (issue 13, part 6): empty
+states that explain, plain Russian instead of technical words, titles that tell documents
+apart."""
+from models import GeneratedDocument, db
+
+from .test_register import make_document  # noqa: F401 (a fixture)
+
+
+def test_school_register_without_filters_explains_instead_of_blaming_the_search(login_as):
+    page = login_as("school").get("/documents/").get_data(as_text=True)
+    assert "Измените условия поиска" not in page
+    assert "В реестре пока нет документов вашей школы" in page
+
+
+def test_register_with_filters_says_nothing_matched(login_as):
+    page = login_as("centre").get("/documents/", query_string={"q": "несуществующее"}).get_data(
+        as_text=True)
+    assert "По этим условиям документов не найдено" in page and "покажите все документы" in page
+
+
+def test_public_list_empty_and_filtered_states(http):
+    assert "Документы ещё не опубликованы" in http.get("/docs/").get_data(as_text=True)
+    page = http.get("/docs/", query_string={"q": "несуществующее"}).get_data(as_text=True)
+    assert "По этим условиям документов не найдено" in page
+
+
+def test_repeated_titles_on_the_public_list_carry_number_and_date(app, http, make_document,
+                                                                  make_org):
+    organization = make_org(kind="centre").id
+    first = make_document(organization, title="Протокол заседания методического совета",
+                          status="published")
+    make_document(organization, title="Протокол заседания методического совета",
+                  status="published")
+    single = make_document(organization, title="Об итогах мониторинга", status="published")
+    page = http.get("/docs/").get_data(as_text=True)
+    with db.connection_context():
+        number = GeneratedDocument.get_by_id(first.id).number
+    assert f"Протокол заседания методического совета № {number} от" in page
+    assert f"Об итогах мониторинга</a>" in page.replace("\n", "") or \
+        "Об итогах мониторинга</a>" in page
+    assert single.title == "Об итогах мониторинга"
+
+
+def test_document_page_speaks_plain_russian_and_folds_the_checksum(login_as, make_document,
+                                                                   make_org):
+    client = login_as("centre")
+    document = make_document(make_org().id)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "SHA-256 файла" not in page and "встроенный" not in page
+    assert "стандартный бланк Опоры" in page
+    assert "<summary>Технические сведения (для проверки подлинности файла)</summary>" in page
+    public = client.get("/orders/new").get_data(as_text=True)
+    assert "Преамбула" not in public and "Вступительная часть (основание приказа)" in public
+
+
+def test_public_footer_says_subscribe_not_atom(http):
+    page = http.get("/docs/").get_data(as_text=True)
+    assert "Лента Atom" not in page and "Подписаться на новые документы" in page
