@@ -56,3 +56,28 @@ def test_document_page_speaks_plain_russian_and_folds_the_checksum(login_as, mak
 def test_public_footer_says_subscribe_not_atom(http):
     page = http.get("/docs/").get_data(as_text=True)
     assert "Лента Atom" not in page and "Подписаться на новые документы" in page
+
+
+def test_every_register_entry_says_the_next_step_and_who_takes_it(login_as, make_document,
+                                                                  make_org):
+    department = login_as("department")
+    document = make_document(department.user.organization_id)
+    page = department.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "публикация на сайте: её выполняет методический центр" in page
+    assert "публикация на сайте: её выполняет методический центр" in department.get(
+        "/documents/").get_data(as_text=True)
+    centre = login_as("centre")
+    page = centre.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "Следующий шаг: опубликовать на сайте" in page
+
+
+def test_publishing_asks_first_and_says_what_happens(login_as, make_document, make_org):
+    centre = login_as("centre")
+    document = make_document(make_org().id)
+    page = centre.get(f"/documents/{document.id}/publish").get_data(as_text=True)
+    assert "Опубликовать «" in page and "сразу появится в разделе «Документы» на сайте" in page
+    with db.connection_context():
+        assert GeneratedDocument.get_by_id(document.id).status == "registered"
+    assert centre.post(f"/documents/{document.id}/publish").status_code == 303
+    with db.connection_context():
+        assert GeneratedDocument.get_by_id(document.id).status == "published"
