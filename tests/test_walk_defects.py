@@ -81,3 +81,23 @@ def test_publishing_asks_first_and_says_what_happens(login_as, make_document, ma
     assert centre.post(f"/documents/{document.id}/publish").status_code == 303
     with db.connection_context():
         assert GeneratedDocument.get_by_id(document.id).status == "published"
+
+
+def test_order_editor_and_page_number_clauses_as_the_document_prints_them(login_as, app):
+    from models import Order, OrderClause
+    client = login_as("department")
+    with db.connection_context():
+        order = Order.create(organization=client.user.organization_id, order_date="2026-09-01",
+                             heading="О мониторинге", preamble="В целях повышения качества",
+                             signer_position="Начальник", signer_name="Волков Михаил Евгеньевич",
+                             control_clause="Контроль оставляю за собой.")
+        for position, (level, text) in enumerate([(0, "Провести мониторинг"),
+                                                  (1, "в 5–9 классах"), (0, "Подвести итоги")]):
+            OrderClause.create(order=order, position=position, level=level, text=text)
+    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "В целях повышения качества," in page and "ПРИКАЗЫВАЮ:" in page
+    for number in ("1.", "1.1.", "2.", "3."):
+        assert f'<span class="me-1">{number}</span>' in page
+    form = client.get(f"/orders/{order.id}/edit").get_data(as_text=True)
+    assert "Пункт 1<" in form and "Подпункт 1.1<" in form and "Пункт 2<" in form
+    assert "Подпункт 2<" not in form and "Пункт 3<" not in form
