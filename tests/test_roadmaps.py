@@ -412,3 +412,24 @@ def test_postponed_activity_is_not_counted_as_overdue(app, login_as, make_org):
     assert not stored.is_overdue(date(2026, 12, 3))
     page = login_as("centre").get(f"/roadmaps/{activity.roadmap_id}").get_data(as_text=True)
     assert "Перенесено" in page and "просрочено" not in page
+
+
+def test_the_same_file_twice_is_saved_again_only_when_asked(login_as):
+    centre = login_as("centre")
+    data = samples.build_docx(samples.seed("lesosibirsk"))
+
+    def token_of(response):
+        return re.search(r'/roadmaps/import/([\w-]+)"', response.get_data(as_text=True)).group(1)
+
+    assert centre.post(f"/roadmaps/import/{token_of(upload(centre, data, 'карта.docx'))}"
+                       ).status_code == 303
+    second = upload(centre, data, "карта (1).docx")
+    assert "Похоже, этот файл уже загружен" in second.get_data(as_text=True)
+    token = token_of(second)
+    refused = centre.post(f"/roadmaps/import/{token}")
+    assert refused.status_code == 409 and "Загрузить ещё раз" in refused.get_data(as_text=True)
+    with db.connection_context():
+        assert Roadmap.select().count() == 1
+    assert centre.post(f"/roadmaps/import/{token}", data={"again": "1"}).status_code == 303
+    with db.connection_context():
+        assert Roadmap.select().count() == 2

@@ -112,7 +112,8 @@ def import_file():
                 token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
                                      filename, {"sha256": storage().put(data), "period": period})
                 return render_template("roadmaps/preview.html", parsed=parsed, token=token,
-                                       filename=filename, form=ConfirmForm())
+                                       filename=filename, form=ConfirmForm(),
+                                       same=services.same_roadmaps(parsed, filename))
     return render_template("roadmaps/import.html", form=form), 422 if form.errors else 200
 
 
@@ -137,6 +138,12 @@ def import_confirm(token):
                                default_period=period)
     except RoadmapImportError as error:
         fail(422, str(error))
+    same = services.same_roadmaps(parsed, pending["filename"])
+    if same and request.form.get("again") != "1":
+        flash("Такая дорожная карта уже загружена. Отметьте «Загрузить ещё раз», если нужна "
+              "вторая копия.", "warning")
+        return render_template("roadmaps/preview.html", parsed=parsed, token=token,
+                               filename=pending["filename"], form=ConfirmForm(), same=same), 409
     organization = current_user.organization_id or Organization.select().where(
         Organization.kind == "centre").first()
     roadmap = services.save_roadmap(parsed, organization, current_user.id, pending["filename"],
