@@ -186,3 +186,15 @@ def test_admin_pages_and_not_found(page, shot):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Страница не найдена"))
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()
     shot(page, "11-not-found")
+
+
+def test_lists_fit_a_phone_screen(page):
+    """At 390 px the register, the directory and a road map show their rows as labelled cards:
+    nothing runs past the right edge (the page never scrolls sideways)."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, "centre")
+    for path in ("/documents/", "/orgs/", "/roadmaps/1"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        row = page.locator("table.stack-table tbody tr").first
+        assert row.bounding_box()["width"] <= 390, path
