@@ -278,3 +278,28 @@ def test_attachments_of_a_report(filled):
     assert bad.status_code == 422 and "http://" in bad.get_data(as_text=True)
     with db.connection_context():
         assert ReportEvidence.select().where(ReportEvidence.report == report.id).count() == 1
+
+
+def test_saving_the_whole_form_with_a_wrong_value_answers_the_page_with_the_message(filled):
+    school, _, report = filled
+    state, _ = _form_state(school, report.id)
+    response = school.post(f"/monitoring/reports/{report.id}",
+                           data=dict(state, v_participants="40", v_failed="2,5"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Ошибочные значения не сохранены." in body
+    assert "Введите целое число, без дробной части." in re.search(
+        r'<div id="v_failed-check"[^>]*>([^<]*)</div>', body).group(1)
+    assert 'value="2,5"' in body  # what was typed stays in the form
+    stored = _values(report.id)
+    assert "failed" not in stored and stored["participants"].number == 40
+
+
+def test_an_attachment_is_removed_by_its_school(filled):
+    school, _, report = filled
+    school.post(f"/monitoring/reports/{report.id}/evidence", data={
+        "kind": "url", "url": "https://school.example/a", "title": "Протокол"})
+    with db.connection_context():
+        item = ReportEvidence.get(ReportEvidence.report == report.id)
+    assert school.post(f"/monitoring/report-evidence/{item.id}/delete").status_code == 303
+    with db.connection_context():
+        assert not ReportEvidence.select().where(ReportEvidence.report == report.id).exists()

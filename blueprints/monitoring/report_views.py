@@ -4,10 +4,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from models import Organization, ReportEvidence, ReportRemark
+from models import (MonitoringCampaign, MonitoringReport, Organization, ReportEvidence,
+                    ReportRemark)
 from models.monitoring import REPORT_EDITABLE
 
-from ..auth.access import ALL_USERS, access
+from ..auth.access import ALL_USERS, access, get_visible_or_404
 from ..core import evidence, review
 from ..core.audit import audit
 from ..core.autosave import EditConflict, form_version, new_token, status as autosave_status
@@ -39,11 +40,18 @@ def _may_fill(report, campaign):
             and campaign.status == "open")
 
 
+def _with_campaign(report_id):
+    """(report, campaign) in one query, if `current_user` may see the report (report_or_404's
+    rule): the autosave runs this on every pause in typing."""
+    report = get_visible_or_404(MonitoringReport.visible_to(current_user).select(
+        MonitoringReport, MonitoringCampaign), MonitoringReport, report_id)
+    return report, report.campaign
+
+
 def _fillable_or_fail(report_id):
     """(report, campaign) for a save: 404 for another school's report, 409 with the reason
     when it cannot change now."""
-    report = report_or_404(report_id)
-    campaign = reads.campaign_of(report)
+    report, campaign = _with_campaign(report_id)
     if campaign.status != "open":
         fail(409, reports.CLOSED)
     if report.status not in REPORT_EDITABLE:
@@ -172,8 +180,7 @@ def _conflict(report, indicators, stored):
 def report_autosave(report_id):
     """htmx after a pause in typing: check every field, store the correct ones, answer the
     indicator and each field's messages (out-of-band), with no reload."""
-    report = report_or_404(report_id)
-    campaign = reads.campaign_of(report)
+    report, campaign = _with_campaign(report_id)
     if not _may_fill(report, campaign):
         return autosave_status("locked", AUTOSAVE_TEXTS), 409
     indicators = reads.form_indicators(campaign.id)

@@ -110,14 +110,16 @@ def save_report(report, indicators, raw, comments, version, token, author, by_ce
                "updated_at": now(), "updated_by": author}
     if by_centre:
         changes["filled_by_centre"] = True
+    open_campaigns = MonitoringCampaign.select(MonitoringCampaign.id).where(
+        MonitoringCampaign.status == "open")
+    where = ((MonitoringReport.id == report.id) & MonitoringReport.status.in_(REPORT_EDITABLE)
+             & MonitoringReport.campaign.in_(open_campaigns))
     with db.atomic():
-        if not _campaign_open(report):
-            raise NotEditable(CLOSED)
-        where = (MonitoringReport.id == report.id) & MonitoringReport.status.in_(REPORT_EDITABLE)
         try:
             saved = save_versioned(MonitoringReport, where, version, token, **changes)
-        except MonitoringReport.DoesNotExist:  # the report is no longer editable
-            raise NotEditable("Отчёт уже отправлен в центр: изменения не сохранены.") from None
+        except MonitoringReport.DoesNotExist:  # sent meanwhile, or the campaign closed
+            raise NotEditable(CLOSED if not _campaign_open(report) else
+                              "Отчёт уже отправлен в центр: изменения не сохранены.") from None
         _write_values(report.id, indicators, raw, comments, errors)
     return saved, errors
 
