@@ -147,8 +147,10 @@ def test_a_broken_rule_is_shown_next_to_both_fields_and_neither_is_stored(filled
 def test_first_save_makes_a_draft_and_the_same_tab_never_conflicts(filled):
     school, _, report = filled
     state, _ = _form_state(school, report.id)
-    assert _autosave(school, report.id, state, v_participants="10").status_code == 200
-    assert _fresh(report.id).status == "draft"
+    first = _autosave(school, report.id, state, v_participants="10")
+    assert first.status_code == 200 and _fresh(report.id).status == "draft"
+    assert re.search(r'id="report-status" hx-swap-oob="true">Черновик<', first.get_data(
+        as_text=True))  # the badge changes in place
     # The tab saves again with the version it was opened at: its own token lets it through.
     second = _autosave(school, report.id, state, v_participants="11")
     assert second.status_code == 200 and "Сохранено в" in second.get_data(as_text=True)

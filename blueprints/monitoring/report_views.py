@@ -192,8 +192,10 @@ def report_autosave(report_id):
         return autosave_status("locked", AUTOSAVE_TEXTS), 409
     state = "partial" if errors else "saved"
     body = autosave_status(state, AUTOSAVE_TEXTS, version=version, count=len(errors))
+    if report.status == "not_started":  # the first save made it a draft: the badge says so
+        report.status = "draft"
     return body + render_template("monitoring/_report_checks.html", indicators=indicators,
-                                  errors=errors, value_name=value_name)
+                                  errors=errors, value_name=value_name, report=report)
 
 
 # --- review -----------------------------------------------------------------------------------
