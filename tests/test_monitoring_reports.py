@@ -180,7 +180,8 @@ def test_submit_refused_while_incomplete_with_links_to_the_fields(filled):
                            data=dict(state, v_participants="40", action="submit"))
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "не заполнены показатели" in body
-    assert 'href="#v_failed"' in body and _fresh(report.id).status == "draft"
+    assert 'href="#v_failed"' in body and 'value="40"' in body  # typed values stay in the form
+    assert _fresh(report.id).status == "not_started" and _values(report.id) == {}
 
 
 def test_submit_refused_after_the_campaign_closed_nothing_saved(filled):
@@ -282,18 +283,17 @@ def test_attachments_of_a_report(filled):
         assert ReportEvidence.select().where(ReportEvidence.report == report.id).count() == 1
 
 
-def test_saving_the_whole_form_with_a_wrong_value_answers_the_page_with_the_message(filled):
+def test_the_whole_form_with_a_wrong_value_answers_the_messages_and_saves_nothing(filled):
     school, _, report = filled
     state, _ = _form_state(school, report.id)
     response = school.post(f"/monitoring/reports/{report.id}",
                            data=dict(state, v_participants="40", v_failed="2,5"))
     body = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Ошибочные значения не сохранены." in body
+    assert response.status_code == 422 and "Отчёт не сохранён" in body
     assert "Введите целое число, без дробной части." in re.search(
         r'<div id="v_failed-check"[^>]*>([^<]*)</div>', body).group(1)
     assert 'value="2,5"' in body  # what was typed stays in the form
-    stored = _values(report.id)
-    assert "failed" not in stored and stored["participants"].number == 40
+    assert _values(report.id) == {}  # a 4xx saves nothing (the autosave keeps correct ones)
 
 
 def test_an_attachment_is_removed_by_its_school(filled):
@@ -305,3 +305,13 @@ def test_an_attachment_is_removed_by_its_school(filled):
     assert school.post(f"/monitoring/report-evidence/{item.id}/delete").status_code == 303
     with db.connection_context():
         assert not ReportEvidence.select().where(ReportEvidence.report == report.id).exists()
+
+
+def test_a_control_character_is_a_wrong_value_and_not_stored(filled):
+    school, _, report = filled
+    state, _ = _form_state(school, report.id)
+    body = _autosave(school, report.id, state, v_measures="Меры\x00", c_participants="ок\x01",
+                     v_participants="3").get_data(as_text=True)
+    assert "недопустимые управляющие символы" in body
+    stored = _values(report.id)
+    assert "measures" not in stored and stored["participants"].comment == "ок"

@@ -18,7 +18,7 @@ from ..core.evidence import EvidenceForm
 from ..core.forms import ConfirmForm
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
-from ..core.values import read_value
+from ..core.values import check_values, read_value
 from . import reads, reports, stats, values_import
 from .blueprint import bp, campaign_or_404, report_or_404
 from .report_forms import (AnswerForm, RemarkForm, ValuesUploadForm, comment_name, label_of,
@@ -122,30 +122,32 @@ def _save(report, indicators):
 @bp.route("/reports/<int:report_id>", methods=["POST"])
 @access(*FILLERS)
 def report_save(report_id):
-    """The whole form («Сохранить», «Отправить в центр», or without JavaScript)."""
+    """The whole form («Сохранить», «Отправить в центр», or without JavaScript): saved whole
+    or not at all; a wrong or (to send) missing value answers the page with the messages."""
     report, campaign = _fillable_or_fail(report_id)
     indicators = reads.form_indicators(campaign.id)
     form = report_form(indicators, formdata=request.form)
+    raw, comments = posted(indicators, request.form)
+    rules = reports.active_rules()
+    sending = request.form.get("action") == "submit"
+    errors = check_values(indicators, rules, raw)
+    missing = [i for i in indicators if not raw[i.code].strip()] if sending else []
+    if errors or missing:
+        return _page(report, form, errors, missing, status=422)
+    arguments = (report, indicators, raw, comments, form_version(request.form.get("version")),
+                 request.form.get("token", "")[:32], current_user.id,
+                 current_user.role != "school", rules)
     try:
-        version, errors = _save(report, indicators)
+        if not sending:
+            reports.save_report(*arguments)
+            flash("Отчёт сохранён.", "success")
+            return redirect(url_for("monitoring.report", report_id=report.id), code=303)
+        number = reports.save_and_submit(*arguments)
     except EditConflict as conflict:
         return _conflict(report, indicators, conflict.stored)
-    except reports.NotEditable as error:
-        fail(409, str(error))
-    form.version.data = str(version)
-    report = report_or_404(report.id)
-    if errors:
-        return _page(report, form, errors, status=422)
-    if request.form.get("action") != "submit":
-        flash("Отчёт сохранён.", "success")
-        return redirect(url_for("monitoring.report", report_id=report.id), code=303)
-    try:
-        number = reports.submit_report(report, indicators, current_user.id)
-    except reports.Incomplete as incomplete:
+    except reports.Incomplete as incomplete:  # e.g. a control character, or a rule changed
         return _page(report, form, incomplete.errors, incomplete.missing, status=422)
-    except reports.NotEditable as error:
-        fail(409, str(error))
-    except reports.InvalidTransition as error:
+    except (reports.NotEditable, reports.InvalidTransition) as error:
         fail(409, str(error))
     audit("monitoring_report_submitted", report, details=f"редакция {number}")
     flash("Отчёт отправлен в методический центр.", "success")

@@ -1,6 +1,7 @@
 """Writes of school reports: saving values (the shared autosave mechanism), submission, the
 centre's review (remarks, return, acceptance) and the import of many schools' values. No
 request access here; the views check who may act."""
+import re
 from decimal import Decimal
 
 from peewee import Case
@@ -13,6 +14,8 @@ from ..core import evidence, review
 from ..core.autosave import EditConflict, save_versioned
 from ..core.values import check_values, read_value
 
+# Characters XML and databases refuse (NUL breaks PostgreSQL), as core/forms.py refuses them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 CLOSED = "Сбор по кампании завершён: отчёт больше не принимается. Обратитесь в методический центр."
 EVIDENCE = evidence.EvidenceKind(ReportEvidence, "report")
 COMMENT_LIMIT = 2000
@@ -105,6 +108,10 @@ def save_report(report, indicators, raw, comments, version, token, author, by_ce
     (EditConflict), never overwritten; NotEditable when the report was sent meanwhile or the
     campaign is closed. The first save makes a report not started a draft."""
     errors = check_values(indicators, active_rules() if rules is None else rules, raw)
+    for indicator in indicators:
+        if _CONTROL.search(raw.get(indicator.code) or ""):
+            errors[indicator.code] = ["Поле содержит недопустимые управляющие символы."]
+    comments = {code: _CONTROL.sub("", text or "") for code, text in comments.items()}
     changes = {"status": Case(None, [(MonitoringReport.status == "not_started", "draft")],
                               MonitoringReport.status),
                "updated_at": now(), "updated_by": author}
@@ -153,6 +160,19 @@ def submit_report(report, indicators, author, rules=None):
         _move(report, REPORT_EDITABLE, "submitted", revision=number, submitted_at=now(),
               updated_by=author)
     return number
+
+
+def save_and_submit(report, indicators, raw, comments, version, token, author,
+                    by_centre=False, rules=None):
+    """«Отправить в центр» from the form: save the posted values and send, in one transaction
+    (Incomplete, NotEditable or EditConflict leave the report as it was)."""
+    rules = active_rules() if rules is None else rules
+    with db.atomic():
+        _, errors = save_report(report, indicators, raw, comments, version, token, author,
+                                by_centre, rules)
+        if errors:
+            raise Incomplete([], errors)
+        return submit_report(report, indicators, author, rules)
 
 
 def open_remarks(report, revision=None):
