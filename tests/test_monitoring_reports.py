@@ -171,6 +171,10 @@ def test_two_tabs_the_later_save_is_a_conflict_never_an_overwrite(filled):
     assert page.status_code == 409 and "Отчёт уже изменён" in body
     assert 'name="v_participants" value="99"' in body and _values(report.id)[
         "participants"].number == 10
+    # «Сохранить мои значения» sends them again over the newer version: now they are saved.
+    kept = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body))
+    assert school.post(f"/monitoring/reports/{report.id}", data=kept).status_code == 303
+    assert _values(report.id)["participants"].number == 99
 
 
 def test_submit_refused_while_incomplete_with_links_to_the_fields(filled):

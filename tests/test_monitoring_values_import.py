@@ -181,6 +181,9 @@ def test_not_a_template_and_schools_cannot_import(setup, login_as):
     book.save(out)
     body = _upload(centre, campaign.id, out.getvalue()).get_data(as_text=True)
     assert "сделанный по шаблону кампании" in body
+    empty = _filled(centre, campaign.id, {}, edit=lambda sheet: sheet.delete_rows(2, 2))
+    assert "В файле нет строк со школами" in _upload(centre, campaign.id, empty).get_data(
+        as_text=True)
     school = login_as("school", organization=setup["first"].id)
     assert school.get(f"/monitoring/campaigns/{campaign.id}/values/template.xlsx"
                       ).status_code == 403

@@ -9,8 +9,6 @@ import re
 
 from openpyxl import Workbook
 
-from models import Organization
-
 from ..core.archives import ArchiveRejected, open_archive
 from ..core.sheets import append_text, header_sheet, workbook_bytes
 from ..core.tables import TableProblem, non_empty_rows, xlsx_rows
@@ -108,7 +106,6 @@ def read_table(data, indicators, reports, rules):
     name_at = header.index(SCHOOL) if SCHOOL in header else None
     by_inn = {r.school.inn: r for r in reports if r.school.inn}
     by_name = {r.school.short_name.casefold(): r for r in reports}
-    known = {o.inn for o in Organization.select(Organization.inn).where(Organization.inn != "")}
     rows, seen = [], set()
     for line, cells in table[1:]:
         cell = (lambda at: cells[at] if at is not None and at < len(cells) else "")
@@ -118,7 +115,7 @@ def read_table(data, indicators, reports, rules):
         report = by_inn.get(inn) if inn else by_name.get(name.casefold())
         if report is None:
             row["errors"].append(
-                f"Школа «{name or inn}» не участвует в этой кампании." if inn in known or name
+                f"Школа «{name or inn}» не участвует в этой кампании." if inn or name
                 else "Не указана школа (ИНН или наименование).")
         elif report.id in seen:
             row["errors"].append(f"Школа {report.school.short_name} уже есть в файле выше.")
@@ -134,4 +131,6 @@ def read_table(data, indicators, reports, rules):
         for code, messages in checked.items():
             row["errors"].append(f"«{by_code[code].name}»: " + " ".join(messages))
         rows.append(row)
+    if not rows:
+        raise ImportProblem("В файле нет строк со школами: заполните шаблон кампании.")
     return {"columns": list(columns.values()), "rows": rows}
