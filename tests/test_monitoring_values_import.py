@@ -105,6 +105,8 @@ def test_preview_shows_row_errors_and_confirming_saves_nothing(setup, app):
     assert preview.status_code == 422 and "Строк с ошибками: 1 из 2" in body
     assert "Строка 3</a> (МБОУ «СОШ № 2»)" in body
     assert "Введите целое число, без дробной части." in body
+    # …and at the cell of its column.
+    assert re.search(r'<td class="text-danger">12,5<div class="small">Введите целое число', body)
     assert "Записать значения" not in body
     # One bad row: nothing is written, not even the good one (a forged confirmation of the
     # kept preview is checked again and refused).

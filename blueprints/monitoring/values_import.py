@@ -70,7 +70,7 @@ def _check_sheet(data):
 
 def read_table(data, indicators, reports, rules):
     """{"columns": [codes], "rows": [{"line", "school", "report_id", "status", "values":
-    {code: text}, "errors": [messages]}]} of an uploaded file; ImportProblem when the file
+    {code: text}, "cells": {code: message}, "errors": [messages]}]} of an uploaded file; ImportProblem when the file
     as a whole cannot be read."""
     try:
         table = non_empty_rows(xlsx_rows(data), MAX_ROWS, 50)
@@ -124,11 +124,15 @@ def read_table(data, indicators, reports, rules):
             row.update(report_id=report.id, school=report.school.short_name,
                        status=report.status)
         row["values"] = {code: cell(index) for index, code in columns.items()}
-        missing = [by_code[c].name for c, text in row["values"].items() if not text]
-        if missing:
-            row["errors"].append("Не заполнено: " + ", ".join(f"«{m}»" for m in missing) + ".")
+        # Per column too: the preview marks the cell, the list names the column.
+        row["cells"] = {code: "Не заполнено." for code, text in row["values"].items()
+                        if not text}
+        if row["cells"]:
+            row["errors"].append("Не заполнено: " + ", ".join(
+                f"«{by_code[c].name}»" for c in row["cells"]) + ".")
         checked = check_values([by_code[c] for c in row["values"]], rules, row["values"])
         for code, messages in checked.items():
+            row["cells"][code] = " ".join(messages)
             row["errors"].append(f"«{by_code[code].name}»: " + " ".join(messages))
         rows.append(row)
     if not rows:
