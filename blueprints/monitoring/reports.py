@@ -237,10 +237,11 @@ def import_values(campaign, indicators, rows, author):
             raw = {code: text for code, text in row["values"].items() if code in by_code}
             kept = {i.code: comments.get(i.id, "") for i in indicators}
             _write_values(report.id, [by_code[c] for c in raw], raw, kept, {})
+            # A new version and no tab's token: a form opened before cannot save over it.
             MonitoringReport.update(
                 status="submitted", filled_by_centre=True, revision=MonitoringReport.revision + 1,
                 submitted_at=now(), updated_at=now(), updated_by=author,
-                version=MonitoringReport.version + 1).where(
+                version=MonitoringReport.version + 1, editor_token="").where(
                 MonitoringReport.id == report.id).execute()
             written += 1
     return written
