@@ -319,3 +319,6 @@ def test_a_control_character_is_a_wrong_value_and_not_stored(filled):
     assert "недопустимые управляющие символы" in body
     stored = _values(report.id)
     assert "measures" not in stored and stored["participants"].comment == "ок"
+    whole = school.post(f"/monitoring/reports/{report.id}", data=dict(
+        state, v_measures="Меры\x00", v_participants="4"))
+    assert whole.status_code == 422 and _values(report.id)["participants"].number == 3

@@ -18,7 +18,7 @@ from ..core.evidence import EvidenceForm
 from ..core.forms import ConfirmForm
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
-from ..core.values import check_values, read_value
+from ..core.values import read_value
 from . import reads, reports, stats, values_import
 from .blueprint import bp, campaign_or_404, report_or_404
 from .report_forms import (AnswerForm, RemarkForm, ValuesUploadForm, comment_name, label_of,
@@ -133,7 +133,7 @@ def report_save(report_id):
     raw, comments = posted(indicators, request.form)
     rules = reports.active_rules()
     sending = request.form.get("action") == "submit"
-    errors = check_values(indicators, rules, raw)
+    errors = reports.check_report(indicators, rules, raw)
     missing = [i for i in indicators if not raw[i.code].strip()] if sending else []
     if errors or missing:
         return _page(report, form, errors, missing, status=422)

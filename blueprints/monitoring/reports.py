@@ -101,16 +101,23 @@ def _write_values(report_id, indicators, raw, comments, errors):
                 ReportValue.id == row.id).execute()
 
 
+def check_report(indicators, rules, raw):
+    """{code: [messages]} of a report's posted texts: check_values, and a control character
+    is a wrong value too (PostgreSQL refuses NUL; a document would break)."""
+    errors = check_values(indicators, rules, raw)
+    for indicator in indicators:
+        if _CONTROL.search(raw.get(indicator.code) or ""):
+            errors[indicator.code] = ["Поле содержит недопустимые управляющие символы."]
+    return errors
+
+
 def save_report(report, indicators, raw, comments, version, token, author, by_centre=False,
                 rules=None):
     """Check the posted texts and store the valid ones; (new version, {code: [errors]}).
     A field with an error (its own or a broken rule) is not stored. Conflicts are raised
     (EditConflict), never overwritten; NotEditable when the report was sent meanwhile or the
     campaign is closed. The first save makes a report not started a draft."""
-    errors = check_values(indicators, active_rules() if rules is None else rules, raw)
-    for indicator in indicators:
-        if _CONTROL.search(raw.get(indicator.code) or ""):
-            errors[indicator.code] = ["Поле содержит недопустимые управляющие символы."]
+    errors = check_report(indicators, active_rules() if rules is None else rules, raw)
     comments = {code: _CONTROL.sub("", text or "") for code, text in comments.items()}
     changes = {"status": Case(None, [(MonitoringReport.status == "not_started", "draft")],
                               MonitoringReport.status),
