@@ -92,6 +92,15 @@ ACTIONS = {
     "template_activated": "Шаблон включён",
     "template_rolled_back": "Возврат к версии шаблона",
     "template_builtin_restored": "Возврат к встроенному шаблону",
+    # monitoring: school reports (issue 12, item 3)
+    "monitoring_report_submitted": "Отчёт по мониторингу отправлен в центр",
+    "monitoring_report_commented": "Замечание к отчёту по мониторингу",
+    "monitoring_report_remark_answered": "Замечание к отчёту по мониторингу учтено",
+    "monitoring_report_returned": "Отчёт по мониторингу возвращён на доработку",
+    "monitoring_report_accepted": "Отчёт по мониторингу принят",
+    "monitoring_evidence_added": "Добавлено приложение к отчёту по мониторингу",
+    "monitoring_evidence_removed": "Удалено приложение к отчёту по мониторингу",
+    "monitoring_values_imported": "Загружены значения отчётов по мониторингу из .xlsx",
 }
 
 OBJECTS = {
@@ -101,6 +110,7 @@ OBJECTS = {
     "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
     "roadmapactivity": "Мероприятие дорожной карты", "partnership": "Партнёрство",
     "planrow": "Мероприятие плана взаимодействия",
+    "monitoringreport": "Отчёт школы по мониторингу",
 }
 
 

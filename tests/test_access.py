@@ -175,6 +175,21 @@ POLICY = {
     "monitoring.campaigns": USERS,  # a school: its own reports
     "monitoring.campaign": STAFF,
     "monitoring.report": USERS,  # a school only its own (others 404)
+    # School reports (issue 12, item 3): the school fills its own, the centre on its behalf and
+    # reviews; the department reads only.
+    "monitoring.report_save": {"school", "centre", "admin"},
+    "monitoring.report_autosave": {"school", "centre", "admin"},
+    "monitoring.report_remark": EDITORS,
+    "monitoring.report_remark_answer": {"school", "centre", "admin"},
+    "monitoring.report_return": EDITORS,
+    "monitoring.report_accept": EDITORS,
+    "monitoring.report_evidence_add": {"school", "centre", "admin"},
+    "monitoring.report_evidence_delete": {"school", "centre", "admin"},
+    "monitoring.report_evidence_file": USERS,
+    "monitoring.report_evidence_documents": USERS,
+    "monitoring.values_template": EDITORS,
+    "monitoring.values_import_file": EDITORS,
+    "monitoring.values_import_confirm": EDITORS,
     "monitoring.campaign_data": STAFF,
     "monitoring.campaign_note": EDITORS,
     "roadmaps.remind": STAFF,
@@ -279,6 +294,11 @@ def world(app, make_user, make_org, make_order):
             return OutgoingMail.create(recipient="a@example.ru", subject="Опора", body="…",
                                        status="failed").id
     common.update(mail_id=kept_mail)
+    # A remark and an uploaded file on a fresh report of school A.
+    from .test_monitoring_reports import create_report_evidence, create_report_remark
+    common.update(remark_id=lambda: create_report_remark(school_report()).id,
+                  report_evidence_id=lambda: create_report_evidence(
+                      app, school_report(), school.organization_id).id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage

@@ -11,6 +11,7 @@ from models import (AuditLog, GeneratedDocument, Indicator, IndicatorRule, Organ
 
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
+from ..core.autosave import EditConflict, new_token, status as autosave_status
 from ..core.audit import audit
 from ..core.diff import field_changes
 from ..core.errors import fail
@@ -33,6 +34,11 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 REVIEWERS = ("admin", "centre")
 APPROVERS = ("admin", "department")
+# The shared autosave indicator, in a programme's words.
+AUTOSAVE_TEXTS = {
+    "conflict": "Раздел изменён в другой вкладке или другим сотрудником. Нажмите «Сохранить», "
+                "чтобы сравнить версии",
+    "locked": "Программа отправлена на рассмотрение: изменения не сохраняются"}
 SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
 
 
@@ -118,7 +124,7 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         "programmes/section.html", "programmes/_section_form.html", status=status,
         programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
-        restored=restored, filled=_filled(programme))
+        restored=restored, filled=_filled(programme), autosave_texts=AUTOSAVE_TEXTS)
 
 
 def _filled(programme):
@@ -146,7 +152,7 @@ def section(programme_id, key):
             form = reads.section_form(programme, section, stored, formdata=restored)
         else:
             form = reads.section_form(programme, section, stored, version=str(row.version),
-                                         token=services.new_token())
+                                         token=new_token())
         check = None
         if request.args.get("check"):
             check = S.missing_fields(section, form)
@@ -162,7 +168,7 @@ def section(programme_id, key):
         return _page(programme, section, form, status=422)
     try:
         services.save_section(programme, section, form, current_user.id)
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
         fail(409, "Программа уже отправлена на рассмотрение: изменения не сохранены.")
@@ -207,8 +213,7 @@ def _rows(values, name):
 def _conflict(programme, section, form, stored):
     """Both values side by side; the user's typing stays in a form that can be re-sent."""
     if wants_fragment():  # the autosave: only the indicator says so
-        return render_template("programmes/_autosave.html", state="conflict",
-                               programme=programme, section=section), 409
+        return autosave_status("conflict", AUTOSAVE_TEXTS), 409
     theirs = reads.section_form(programme, section)
     their_values = dict((name, shown) for name, _, shown in S.labelled_values(theirs))
     differences = [(label, shown, their_values.get(name, "")) for name, label, shown
@@ -216,9 +221,12 @@ def _conflict(programme, section, form, stored):
     form.version.data = str(stored.version)  # «keep mine» now saves over the newer version
     posted = [(k, v) for k, v in request.form.items(multi=True)
               if k not in ("csrf_token", "version", "action", "goto")]
-    return render_template("programmes/conflict.html", programme=programme, section=section,
-                           form=form, differences=differences, posted=posted,
-                           stored=stored), 409
+    section_url = url_for("programmes.section", programme_id=programme.id, key=section.key)
+    return render_template(
+        "core/conflict.html", heading=f"Раздел «{section.title}» уже изменён",
+        back_url=url_for("programmes.show", programme_id=programme.id),
+        back_label=programme.title or "Программа", action=section_url, discard_url=section_url,
+        differences=differences, posted=posted, stored=stored), 409
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>/autosave", methods=["POST"])
@@ -230,16 +238,14 @@ def autosave(programme_id, key):
     programme = _editable_or_404(programme_id)
     form = reads.section_form(programme, section, formdata=request.form)
     if not form.validate():
-        return render_template("programmes/_autosave.html", state="invalid",
-                               count=len(S.leaf_errors(form))), 422
+        return autosave_status("invalid", AUTOSAVE_TEXTS, count=len(S.leaf_errors(form))), 422
     try:
         version = services.save_section(programme, section, form, current_user.id)
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
-        return render_template("programmes/_autosave.html", state="locked"), 409
-    return render_template("programmes/_autosave.html", state="saved", version=version,
-                           at=datetime.now())
+        return autosave_status("locked", AUTOSAVE_TEXTS), 409
+    return autosave_status("saved", AUTOSAVE_TEXTS, version=version)
 
 
 # --- overview, submission, review ---------------------------------------------------------

@@ -1,11 +1,12 @@
 """Programme writes: create, save a section (with its version), the review workflow,
 approval by the department's order and publication. No request access here."""
 import json
-import secrets
 
 from models import (NUMERIC_TYPES, GeneratedDocument, Indicator, IndicatorRule, Programme,
                     ProgrammeComment, ProgrammeRevision, ProgrammeSection, db, now)
 
+from ..core import review
+from ..core.autosave import save_versioned
 from ..core.filters import date_num, genitive
 from ..documents import api as documents
 from . import sections as S
@@ -15,24 +16,12 @@ from .reads import stored_values
 EDITABLE = ("draft", "returned")
 
 
-class EditConflict(Exception):
-    """Someone else saved this section after the form was opened."""
-
-    def __init__(self, stored):
-        super().__init__("conflict")
-        self.stored = stored  # the ProgrammeSection as it is now
-
-
 class NotEditable(Exception):
     """The programme is under review or approved: the school cannot change it."""
 
 
 class InvalidTransition(Exception):
     """The action does not fit the programme's status; the message is Russian."""
-
-
-def new_token():
-    return secrets.token_hex(16)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -72,21 +61,13 @@ def save_section(programme, section, form, author):
         if not Programme.update(updated_at=now()).where(
                 (Programme.id == programme.id) & Programme.status.in_(EDITABLE)).execute():
             raise NotEditable()
-        same_form = (ProgrammeSection.editor_token == token) if token else False
-        updated = ProgrammeSection.update(
-            data=json.dumps(values, ensure_ascii=False), version=ProgrammeSection.version + 1,
-            editor_token=token, updated_at=now(), updated_by=author,
-        ).where((ProgrammeSection.programme == programme.id)
-                & (ProgrammeSection.key == section.key)
-                & ((ProgrammeSection.version == version) | same_form)).execute()
-        stored = ProgrammeSection.select(ProgrammeSection.id, ProgrammeSection.version).where(
-            (ProgrammeSection.programme == programme.id)
-            & (ProgrammeSection.key == section.key)).get()
-        if not updated:
-            raise EditConflict(stored)
+        saved = save_versioned(
+            ProgrammeSection, (ProgrammeSection.programme == programme.id)
+            & (ProgrammeSection.key == section.key), version, token,
+            data=json.dumps(values, ensure_ascii=False), updated_at=now(), updated_by=author)
         if section.key == "passport":
             _sync_passport(programme, form)
-    return stored.version
+    return saved
 
 
 def _sync_passport(programme, form):
@@ -117,16 +98,15 @@ def submit_programme(programme, author):
     return number
 
 
-def open_comments(programme):
-    return ProgrammeComment.select().where((ProgrammeComment.programme == programme.id)
-                                           & (ProgrammeComment.is_answered == False))  # noqa
+def open_comments(programme, revision=None):
+    return review.open_remarks(ProgrammeComment, ProgrammeComment.programme, programme.id,
+                               revision)
 
 
 def return_programme(programme):
     if programme.status != "submitted":
         raise InvalidTransition("Вернуть на доработку можно только программу на рассмотрении.")
-    if not open_comments(programme).where(
-            ProgrammeComment.revision == programme.revision).exists():
+    if not open_comments(programme, programme.revision).exists():
         raise InvalidTransition("Напишите хотя бы одно замечание: школа должна знать, "
                                 "что исправить.")
     with db.atomic():
@@ -143,16 +123,14 @@ def agree_programme(programme, centre_name, on_date):
 def add_comment(programme, section, field, label, text, author):
     if programme.status != "submitted":
         raise InvalidTransition("Замечания пишут к программе на рассмотрении.")
-    return ProgrammeComment.create(programme=programme.id, section=section.key, field=field,
-                                   field_label=label[:300], text=text,
-                                   revision=programme.revision, author=author)
+    return review.add_remark(ProgrammeComment, {"programme": programme.id, "section": section.key},
+                             field, label, text, programme.revision, author)
 
 
 def answer_comment(comment, answer, author):
     if comment.programme.status not in EDITABLE:
         raise InvalidTransition("Отвечать на замечания можно, пока программа на доработке.")
-    ProgrammeComment.update(is_answered=True, answer=answer, answered_at=now(),
-                            answered_by=author).where(ProgrammeComment.id == comment.id).execute()
+    review.answer_remark(comment, answer, author)
 
 
 # --- approval by order and publication --------------------------------------------------------

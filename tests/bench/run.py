@@ -238,6 +238,8 @@ def main(batch_only=False):
         print(f"{'programme autosave (POST)':<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 "
               f"{p95:6.1f} ms   errors {errors}   (target p95 < 100 ms: "
               f"{'met' if p95 < 100 and not errors else 'NOT met'})")
+        from tests.bench import report_autosave_bench  # a school's monitoring report (issue 12)
+        print(report_autosave_bench.run(app_port, tmp, _login, _token, _wrk, LUA))
         _, _, p95, errors = results[cases[2][0]]
         print(f"road map page: target p95 < 150 ms: {'met' if p95 < 150 and not errors else 'NOT met'}")
         print(f"road map import, 300-activity .docx (parse + save): {import_seconds * 1000:.0f} ms "
