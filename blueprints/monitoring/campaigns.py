@@ -1,0 +1,274 @@
+"""Campaign writes — save a draft with its form, launch it with its order, close it, copy it to
+the next period, remind the schools — and the completeness matrix they are judged by.
+No request access here; every write is all or nothing."""
+import re
+from datetime import date, timedelta
+
+from peewee import JOIN
+
+from models import (REPORT_STATUSES, CampaignIndicator, Indicator, MonitoringCampaign,
+                    MonitoringReport, Organization, Partnership, User, db, now)
+from models.partnership import current_school_year
+
+from ..core.filters import percent
+from ..documents import api as documents
+from . import reads
+from .documents import campaign_plain
+
+DOCTYPE = "order_monitoring"
+SUBMITTED = ("submitted", "accepted")  # a figure the school stands behind
+OVERDUE = ("not_started", "draft")  # never sent by the deadline (a returned report was sent)
+REMINDABLE = ("not_started", "draft", "returned")
+BADGES = {"not_started": "text-bg-light border", "draft": "text-bg-secondary",
+          "submitted": "text-bg-info", "returned": "text-bg-warning", "accepted": "text-bg-success"}
+
+
+class CampaignError(Exception):
+    """A refused write; the message is Russian and names the reason."""
+
+
+# --- the schools of a scope -----------------------------------------------------------------
+
+def scope_query(scope, chosen=()):
+    """The schools `scope` names today (Organization rows, by name)."""
+    query = Organization.select(Organization.id, Organization.short_name,
+                                Organization.full_name).where(Organization.kind == "school")
+    if scope == "low_result":
+        query = query.where(Organization.is_low_result == True)  # noqa: E712
+    elif scope == "partners":
+        query = query.where(Organization.id.in_(Partnership.select(Partnership.partner).where(
+            Partnership.period_start == current_school_year())))
+    elif scope == "chosen":
+        query = query.where(Organization.id.in_(list(chosen) or [0]))
+    return query.order_by(Organization.short_name, Organization.id)
+
+
+def chosen_ids(campaign):
+    """The hand-picked schools of a draft (kept as its reports until launch)."""
+    return [r.school_id for r in MonitoringReport.select(MonitoringReport.school).where(
+        MonitoringReport.campaign == campaign.id)]
+
+
+def schools_of(campaign):
+    """The schools a campaign asks: its reports once launched, else what its scope names."""
+    if campaign.status != "draft":
+        return list(Organization.select(Organization.id, Organization.short_name,
+                                        Organization.full_name)
+                    .join(MonitoringReport, on=(MonitoringReport.school == Organization.id))
+                    .where(MonitoringReport.campaign == campaign.id)
+                    .order_by(Organization.short_name, Organization.id))
+    return list(scope_query(campaign.scope, chosen_ids(campaign)))
+
+
+# --- saving a draft -------------------------------------------------------------------------
+
+LAUNCHED_FIELDS = ("title", "deadline", "methodist")  # what may change once schools report
+FIELDS = ("title", "period_label", "period_start", "period_end", "deadline", "scope",
+          "methodist")
+
+
+def _values(data, names):
+    return {name: data[name] or None if name == "methodist" else data[name] for name in names}
+
+
+def _store_form(campaign_id, rows):
+    CampaignIndicator.delete().where(CampaignIndicator.campaign == campaign_id).execute()
+    CampaignIndicator.insert_many([
+        {"campaign": campaign_id, "indicator": row["indicator"], "section": row["section"] or "",
+         "position": position} for position, row in enumerate(rows)]).execute()
+
+
+def _store_chosen(campaign_id, school_ids):
+    """A draft keeps its hand-picked schools as not-started reports (schools see no draft)."""
+    MonitoringReport.delete().where((MonitoringReport.campaign == campaign_id) & (
+        MonitoringReport.school.not_in(list(school_ids) or [0]))).execute()
+    have = set(chosen_ids(MonitoringCampaign(id=campaign_id)))
+    fresh = [{"campaign": campaign_id, "school": s} for s in school_ids if s not in have]
+    if fresh:
+        MonitoringReport.insert_many(fresh).execute()
+
+
+def save_campaign(data, author, campaign=None):
+    """Create or update a campaign from validated form data (`rows`: [{section, indicator}],
+    `schools`: ids for the «chosen» scope). A launched campaign changes only its title,
+    deadline and methodist."""
+    with db.atomic():
+        if campaign is None:
+            campaign = MonitoringCampaign.create(created_by=author, **_values(data, FIELDS))
+        else:
+            status = MonitoringCampaign.select(MonitoringCampaign.status).where(
+                MonitoringCampaign.id == campaign.id).scalar()
+            names = FIELDS if status == "draft" else LAUNCHED_FIELDS
+            MonitoringCampaign.update(updated_at=now(), **_values(data, names)).where(
+                MonitoringCampaign.id == campaign.id).execute()
+            if status != "draft":
+                return MonitoringCampaign.get_by_id(campaign.id)
+        _store_form(campaign.id, data["rows"])
+        _store_chosen(campaign.id, data["schools"] if data["scope"] == "chosen" else [])
+    return MonitoringCampaign.get_by_id(campaign.id)
+
+
+def form_rows(campaign_id):
+    """The stored form as the form's rows: [{section, indicator}]."""
+    return [{"section": r.section, "indicator": r.indicator_id} for r in CampaignIndicator.select(
+        CampaignIndicator.section, CampaignIndicator.indicator).where(
+        CampaignIndicator.campaign == campaign_id).order_by(CampaignIndicator.position,
+                                                            CampaignIndicator.id)]
+
+
+# --- launch, close ----------------------------------------------------------------------------
+
+def order_record(campaign, order):
+    """What the order document reads: the adjusted order and the campaign as plain data."""
+    methodist = User.get_or_none(User.id == campaign.methodist_id) if campaign.methodist_id else None
+    return {"order": order, "campaign": campaign_plain(
+        campaign, reads.form_indicators(campaign.id), schools_of(campaign),
+        methodist.full_name if methodist else "")}
+
+
+def launch_campaign(campaign, order, author, organization):
+    """Register the launching order, give every school of the scope its report («не начат»)
+    and open the collection: all or nothing. The GeneratedDocument."""
+    with db.atomic():
+        campaign = MonitoringCampaign.get_by_id(campaign.id)
+        if campaign.status != "draft":
+            raise CampaignError("Кампания уже запущена: приказ о её проведении зарегистрирован.")
+        schools = schools_of(campaign)
+        if not schools:
+            raise CampaignError("В кампании нет ни одной школы: выберите школы в настройках "
+                                "кампании.")
+        if not CampaignIndicator.select().where(CampaignIndicator.campaign == campaign.id).exists():
+            raise CampaignError("В форме кампании нет ни одного показателя.")
+        record = order_record(campaign, order)
+        document = documents.register(
+            DOCTYPE, plain=record, title=order["heading"], on_date=order["order_date"],
+            author=author, organization=organization, source=("monitoring_campaign", campaign.id))
+        _store_chosen(campaign.id, [s.id for s in schools])
+        opened = MonitoringCampaign.update(status="open", order=document, updated_at=now()).where(
+            (MonitoringCampaign.id == campaign.id)
+            & (MonitoringCampaign.status == "draft")).execute()
+        if not opened:  # launched by someone else a moment ago: undo ours
+            raise CampaignError("Кампанию только что запустил другой пользователь: обновите "
+                                "страницу.")
+    return document
+
+
+def close_campaign(campaign):
+    """«Завершить сбор»: schools can no longer submit; the note is written from what came."""
+    closed = MonitoringCampaign.update(status="closed", updated_at=now()).where(
+        (MonitoringCampaign.id == campaign.id) & (MonitoringCampaign.status == "open")).execute()
+    if not closed:
+        raise CampaignError("Завершить можно только кампанию, в которой идёт сбор отчётов.")
+
+
+# --- copy to the next period ------------------------------------------------------------------
+
+HALF = re.compile(r"^(I{1,2})\s+полугодие\s+(\d{4})/(\d{4})$")
+
+
+def next_period(campaign):
+    """The next half-year of a «I полугодие 2026/2027» campaign (II полугодие, January to May,
+    reports by 15 June; then I полугодие of the next year, reports by 15 January); any other
+    period moves by its own length. {title, period_label, period_start, period_end, deadline}"""
+    label = campaign.period_label.strip()
+    match = HALF.match(label)
+    if match:
+        half, start = match.group(1), int(match.group(2))
+        if half == "I":
+            new_label = f"II полугодие {start}/{start + 1}"
+            begins, ends = date(start + 1, 1, 1), date(start + 1, 5, 31)
+            deadline = date(start + 1, 6, 15)
+        else:
+            new_label = f"I полугодие {start + 1}/{start + 2}"
+            begins, ends = date(start + 1, 9, 1), date(start + 1, 12, 31)
+            deadline = date(start + 2, 1, 15)
+    else:
+        shift = (campaign.period_end - campaign.period_start) + timedelta(days=1)
+        begins, ends = campaign.period_start + shift, campaign.period_end + shift
+        deadline = campaign.deadline + shift
+        new_label = label
+    title = campaign.title
+    if label and label in title and new_label != label:
+        title = title.replace(label, new_label)
+    return {"title": title, "period_label": new_label, "period_start": begins,
+            "period_end": ends, "deadline": deadline}
+
+
+def copy_campaign(source, author):
+    """A new draft for the next period: the same form (sections, order), scope, hand-picked
+    schools and methodist, with `previous` = the source. The new MonitoringCampaign."""
+    period = next_period(source)
+    with db.atomic():
+        campaign = MonitoringCampaign.create(
+            scope=source.scope, methodist=source.methodist_id, previous=source.id,
+            created_by=author, **period)
+        _store_form(campaign.id, form_rows(source.id))
+        if source.scope == "chosen":
+            _store_chosen(campaign.id, chosen_ids(source))
+    return campaign
+
+
+# --- completeness -----------------------------------------------------------------------------
+
+def matrix(campaign, today=None):
+    """(rows, summary) of the campaign's reports in one query: each row a dict with the school,
+    the status and its label and badge, the dates and `overdue`; the summary counts by status
+    and the share submitted."""
+    today = today or date.today()
+    late = campaign.deadline < today
+    query = (MonitoringReport.select(
+        MonitoringReport.id, MonitoringReport.status, MonitoringReport.updated_at,
+        MonitoringReport.submitted_at, MonitoringReport.reminded_at,
+        MonitoringReport.filled_by_centre, Organization.id.alias("school_id"),
+        Organization.short_name.alias("school"))
+        .join(Organization, JOIN.INNER, on=(MonitoringReport.school == Organization.id))
+        .where(MonitoringReport.campaign == campaign.id)
+        .order_by(Organization.short_name, Organization.id).dicts())
+    rows, counts = [], dict.fromkeys(REPORT_STATUSES, 0)
+    for row in query:
+        status = row["status"]
+        counts[status] = counts.get(status, 0) + 1
+        row.update(label=REPORT_STATUSES.get(status, status), badge=BADGES.get(status, ""),
+                   overdue=late and status in OVERDUE, remindable=status in REMINDABLE)
+        rows.append(row)
+    total = len(rows)
+    sent = sum(counts[s] for s in SUBMITTED)
+    summary = {"total": total, "sent": sent, "share": percent(sent, total), "counts": counts,
+               "overdue": sum(1 for r in rows if r["overdue"])}
+    return rows, summary
+
+
+def remind(campaign, report_ids):
+    """Mark the chosen reports of `campaign` not yet sent as reminded now; [(report id, school
+    id, school name)] of those reminded (the notifications send them later)."""
+    chosen = list(MonitoringReport.select(MonitoringReport.id, MonitoringReport.school,
+                                          Organization.short_name)
+                  .join(Organization, on=(MonitoringReport.school == Organization.id))
+                  .where((MonitoringReport.campaign == campaign.id)
+                         & MonitoringReport.id.in_(list(report_ids) or [0])
+                         & MonitoringReport.status.in_(REMINDABLE))
+                  .order_by(Organization.short_name).tuples())
+    if chosen:
+        MonitoringReport.update(reminded_at=now()).where(
+            MonitoringReport.id.in_([r[0] for r in chosen])).execute()
+    return chosen
+
+
+# --- choices for the form ---------------------------------------------------------------------
+
+def indicator_choices():
+    return [(i.id, f"{i.name}{f', {i.unit}' if i.unit else ''} ({i.code})") for i in
+            Indicator.select(Indicator.id, Indicator.name, Indicator.unit, Indicator.code)
+            .order_by(Indicator.name)]
+
+
+def school_choices():
+    return [(s.id, s.short_name + (" — ШНОР" if s.is_low_result else "")) for s in
+            Organization.select(Organization.id, Organization.short_name,
+                                Organization.is_low_result)
+            .where(Organization.kind == "school").order_by(Organization.short_name)]
+
+
+def methodist_choices():
+    return [(u.id, u.full_name) for u in User.select(User.id, User.full_name).where(
+        (User.role == "centre") & (User.is_active == True)).order_by(User.full_name)]  # noqa: E712
