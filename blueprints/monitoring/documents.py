@@ -3,6 +3,7 @@
 the deadline and the methodist, with two annexes: the form's indicators by section with their
 units, and the schools asked."""
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from models import VALUE_TYPES, Organization
@@ -187,6 +188,26 @@ def sample_order():
             "on_date": date(2026, 9, 7)}
 
 
+class _OrderVariables(Mapping):
+    """The order's variables (looked up when read), with what this order's annexes add."""
+
+    ANNEXES = ("приложения: heading, title, paragraphs, header, rows; у перечня показателей — "
+               "sections (title раздела и его rows: номер, показатель, единица измерения), у "
+               "перечня школ — schools (номер, наименование); rows у них пуст")
+
+    def __init__(self):
+        self.base = api.variables_of("order")
+
+    def __getitem__(self, name):
+        return self.ANNEXES if name == "annexes" else self.base[name]
+
+    def __iter__(self):
+        return iter(self.base)
+
+    def __len__(self):
+        return len(self.base)
+
+
 ORDER_MONITORING = Doctype(
     key="order_monitoring",
     title="Приказ о проведении мониторинга",
@@ -195,6 +216,6 @@ ORDER_MONITORING = Doctype(
     context=order_context,
     sample=sample_order(),
     pattern="{n}",
-    variables=api.variables_of("order"),  # the order's template context
+    variables=_OrderVariables(),
 )
 
