@@ -20,7 +20,6 @@ from ..core.rows import apply_action, parse_action
 from ..documents import api as documents
 from ..documents.requisites import order_issuer
 from . import campaigns as service
-from . import reads
 from .blueprint import bp, campaign_or_404
 from .campaign_forms import CampaignForm, LaunchedCampaignForm, LaunchForm, MatrixFilterForm
 from .documents import monitoring_order
@@ -163,28 +162,29 @@ def campaign_edit(campaign_id):
 def campaign(campaign_id):
     campaign = campaign_or_404(campaign_id)
     filters = MatrixFilterForm(request.args)
-    rows, summary = service.matrix(campaign)
     status = filters.value
-    if status == "overdue":
-        shown = [r for r in rows if r["overdue"]]
-    elif status:
-        shown = [r for r in rows if r["status"] == status]
-    else:
-        shown = rows
-    context = {"campaign": campaign, "rows": shown, "summary": summary, "filters": filters,
-               "status": status, "form": ConfirmForm(), "can_edit": current_user.role in EDITORS}
+    summary = service.summary(campaign)
+    page = paginate(service.matrix_query(campaign, status), request.args.get("page", 1, type=int),
+                    current_app.config["PER_PAGE"],
+                    count_query=service.matrix_count(campaign, status))
+    service.matrix_rows(page.items, summary["late"])
+    context = {"campaign": campaign, "page": page, "summary": summary, "filters": filters,
+               "status": status, "form": ConfirmForm(), "can_edit": current_user.role in EDITORS,
+               # The report links differ only by id: built once, not 500 url_for calls.
+               "report_url": url_for("monitoring.report", report_id=0)[:-1]}
     if request.headers.get("HX-Target") == "campaign-matrix":
         return render_page_or_fragment("monitoring/campaign.html",
                                        "monitoring/_campaign_matrix.html", **context)
-    indicators = reads.form_indicators(campaign.id)
+    sections = service.form_outline(campaign.id)
     order = (GeneratedDocument.get_or_none(GeneratedDocument.id == campaign.order_id)
              if campaign.order_id else None)
     methodist = User.get_or_none(User.id == campaign.methodist_id) if campaign.methodist_id else None
     previous = (MonitoringCampaign.get_or_none(MonitoringCampaign.id == campaign.previous_id)
                 if campaign.previous_id else None)
     planned = service.schools_of(campaign) if campaign.status == "draft" else []
-    return render_template("monitoring/campaign.html", sections=reads.sections(indicators),
-                           indicator_count=len(indicators), order=order, methodist=methodist,
+    return render_template("monitoring/campaign.html", sections=sections,
+                           indicator_count=sum(len(items) for _, items in sections),
+                           order=order, methodist=methodist,
                            previous=previous, planned=planned,
                            can_launch=current_user.role in LAUNCHERS, **context)
 
@@ -284,7 +284,7 @@ def campaign_close(campaign_id):
         audit("monitoring.campaign_closed", campaign, details=campaign.title)
         flash("Сбор отчётов завершён: школы больше не могут отправлять отчёты.", "success")
         return redirect(url_for("monitoring.campaign", campaign_id=campaign.id), code=303)
-    _, summary = service.matrix(campaign)
+    summary = service.summary(campaign)
     return render_template(
         "core/confirm.html", form=form, heading="Завершить сбор отчётов?",
         details=f"{campaign.title}: отправили {summary['sent']} из {summary['total']} ОО.",
@@ -318,7 +318,7 @@ def campaign_remind(campaign_id):
         fail(409, "Напомнить можно, пока идёт сбор отчётов.")
     ids = {int(v) for v in request.form.getlist("report") if v.isascii() and v.isdigit()
            and len(v) < 10}
-    reminded = service.remind(campaign, ids)
+    reminded = service.remind(campaign, ids, everyone=bool(request.form.get("everyone")))
     for report_id, school_id, name in reminded:
         audit("monitoring.remind", MonitoringReport(id=report_id),
               details=f"{campaign.title}: {name}")

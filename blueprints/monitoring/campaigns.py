@@ -4,7 +4,7 @@ No request access here; every write is all or nothing."""
 import re
 from datetime import date, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models import (REPORT_STATUSES, CampaignIndicator, Indicator, MonitoringCampaign,
                     MonitoringReport, Organization, Partnership, User, db, now)
@@ -210,47 +210,86 @@ def copy_campaign(source, author):
 
 # --- completeness -----------------------------------------------------------------------------
 
-def matrix(campaign, today=None):
-    """(rows, summary) of the campaign's reports in one query: each row a dict with the school,
-    the status and its label and badge, the dates and `overdue`; the summary counts by status
-    and the share submitted."""
-    today = today or date.today()
-    late = campaign.deadline < today
+def summary(campaign, today=None):
+    """Counts by status, the share sent and the overdue, in one grouped query."""
+    counts = dict.fromkeys(REPORT_STATUSES, 0)
+    counts.update(MonitoringReport.select(MonitoringReport.status, fn.COUNT(MonitoringReport.id))
+                  .where(MonitoringReport.campaign == campaign.id)
+                  .group_by(MonitoringReport.status).tuples())
+    total = sum(counts.values())
+    sent = sum(counts[s] for s in SUBMITTED)
+    late = campaign.deadline < (today or date.today())
+    return {"total": total, "sent": sent, "share": percent(sent, total), "counts": counts,
+            "overdue": sum(counts[s] for s in OVERDUE) if late else 0,
+            "remindable": sum(counts[s] for s in REMINDABLE), "late": late}
+
+
+def matrix_query(campaign, status="", today=None):
+    """The rows of the completeness matrix (dicts: the report, its school, dates), by school
+    name, narrowed to a status or to the overdue ("overdue"): one query, paged by the view."""
     query = (MonitoringReport.select(
         MonitoringReport.id, MonitoringReport.status, MonitoringReport.updated_at,
-        MonitoringReport.submitted_at, MonitoringReport.reminded_at,
-        MonitoringReport.filled_by_centre, Organization.id.alias("school_id"),
+        MonitoringReport.reminded_at, MonitoringReport.filled_by_centre,
         Organization.short_name.alias("school"))
         .join(Organization, JOIN.INNER, on=(MonitoringReport.school == Organization.id))
-        .where(MonitoringReport.campaign == campaign.id)
-        .order_by(Organization.short_name, Organization.id).dicts())
-    rows, counts = [], dict.fromkeys(REPORT_STATUSES, 0)
-    for row in query:
+        .where(MonitoringReport.campaign == campaign.id))
+    if status == "overdue":
+        late = campaign.deadline < (today or date.today())
+        query = query.where(MonitoringReport.status.in_(OVERDUE if late else ()))
+    elif status:
+        query = query.where(MonitoringReport.status == status)
+    return query.order_by(Organization.short_name, Organization.id).dicts()
+
+
+def matrix_count(campaign, status="", today=None):
+    """How many rows matrix_query() has, counted without the join."""
+    query = MonitoringReport.select().where(MonitoringReport.campaign == campaign.id)
+    if status == "overdue":
+        late = campaign.deadline < (today or date.today())
+        return query.where(MonitoringReport.status.in_(OVERDUE if late else ()))
+    return query.where(MonitoringReport.status == status) if status else query
+
+
+def form_outline(campaign_id):
+    """[(section, [(indicator name, unit)])] of a campaign's form, for its page: only the
+    columns shown (reads.form_indicators builds whole Indicators, which the page does not
+    need)."""
+    outline = []
+    for section, name, unit in (CampaignIndicator.select(
+            CampaignIndicator.section, Indicator.name, Indicator.unit)
+            .join(Indicator).where(CampaignIndicator.campaign == campaign_id)
+            .order_by(CampaignIndicator.position, CampaignIndicator.id).tuples()):
+        if not outline or outline[-1][0] != section:
+            outline.append((section, []))
+        outline[-1][1].append((name, unit))
+    return outline
+
+
+def matrix_rows(rows, late):
+    """The page's rows with their labels, badge, `overdue` and `remindable` computed once."""
+    for row in rows:
         status = row["status"]
-        counts[status] = counts.get(status, 0) + 1
         row.update(label=REPORT_STATUSES.get(status, status), badge=BADGES.get(status, ""),
                    overdue=late and status in OVERDUE, remindable=status in REMINDABLE)
-        rows.append(row)
-    total = len(rows)
-    sent = sum(counts[s] for s in SUBMITTED)
-    summary = {"total": total, "sent": sent, "share": percent(sent, total), "counts": counts,
-               "overdue": sum(1 for r in rows if r["overdue"])}
-    return rows, summary
+    return rows
 
 
-def remind(campaign, report_ids):
-    """Mark the chosen reports of `campaign` not yet sent as reminded now; [(report id, school
-    id, school name)] of those reminded (the notifications send them later)."""
-    chosen = list(MonitoringReport.select(MonitoringReport.id, MonitoringReport.school,
-                                          Organization.short_name)
-                  .join(Organization, on=(MonitoringReport.school == Organization.id))
-                  .where((MonitoringReport.campaign == campaign.id)
-                         & MonitoringReport.id.in_(list(report_ids) or [0])
-                         & MonitoringReport.status.in_(REMINDABLE))
-                  .order_by(Organization.short_name).tuples())
-    if chosen:
-        MonitoringReport.update(reminded_at=now()).where(
-            MonitoringReport.id.in_([r[0] for r in chosen])).execute()
+def remind(campaign, report_ids=(), everyone=False):
+    """Mark the chosen reports of `campaign` not yet sent (every one with `everyone`) as
+    reminded now; [(report id, school id, school name)] of those reminded (the notifications
+    send them later)."""
+    query = (MonitoringReport.select(MonitoringReport.id, MonitoringReport.school,
+                                     Organization.short_name)
+             .join(Organization, on=(MonitoringReport.school == Organization.id))
+             .where((MonitoringReport.campaign == campaign.id)
+                    & MonitoringReport.status.in_(REMINDABLE)))
+    if not everyone:
+        query = query.where(MonitoringReport.id.in_(list(report_ids) or [0]))
+    chosen = list(query.order_by(Organization.short_name).tuples())
+    with db.atomic():
+        for start in range(0, len(chosen), 500):
+            MonitoringReport.update(reminded_at=now()).where(MonitoringReport.id.in_(
+                [r[0] for r in chosen[start:start + 500]])).execute()
     return chosen
 
 
