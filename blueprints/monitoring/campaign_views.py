@@ -166,7 +166,7 @@ def campaign(campaign_id):
     summary = service.summary(campaign)
     page = paginate(service.matrix_query(campaign, status), request.args.get("page", 1, type=int),
                     current_app.config["PER_PAGE"],
-                    count_query=service.matrix_count(campaign, status))
+                    count_query=service.matrix_count(summary, status))
     service.matrix_rows(page.items, summary["late"])
     context = {"campaign": campaign, "page": page, "summary": summary, "filters": filters,
                "status": status, "form": ConfirmForm(), "can_edit": current_user.role in EDITORS,
@@ -176,10 +176,15 @@ def campaign(campaign_id):
         return render_page_or_fragment("monitoring/campaign.html",
                                        "monitoring/_campaign_matrix.html", **context)
     sections = service.form_outline(campaign.id)
-    order = (GeneratedDocument.get_or_none(GeneratedDocument.id == campaign.order_id)
+    # Only the columns shown: a registered order's row carries its whole context snapshot.
+    order = (GeneratedDocument.select(GeneratedDocument.id, GeneratedDocument.number,
+                                      GeneratedDocument.registered_on, GeneratedDocument.title)
+             .where(GeneratedDocument.id == campaign.order_id).first()
              if campaign.order_id else None)
-    methodist = User.get_or_none(User.id == campaign.methodist_id) if campaign.methodist_id else None
-    previous = (MonitoringCampaign.get_or_none(MonitoringCampaign.id == campaign.previous_id)
+    methodist = (User.select(User.full_name).where(User.id == campaign.methodist_id).scalar()
+                 if campaign.methodist_id else None)
+    previous = (MonitoringCampaign.select(MonitoringCampaign.id, MonitoringCampaign.period_label)
+                .where(MonitoringCampaign.id == campaign.previous_id).first()
                 if campaign.previous_id else None)
     planned = service.schools_of(campaign) if campaign.status == "draft" else []
     return render_template("monitoring/campaign.html", sections=sections,
