@@ -11,7 +11,8 @@ from docx import Document
 from models import (AuditLog, CampaignIndicator, GeneratedDocument, Indicator, MonitoringCampaign,
                     MonitoringReport, db)
 
-from .conftest import HX, PASSWORD, build_app, create_campaign, csrf_from, db_fingerprint
+from .conftest import (HX, PASSWORD, build_app, create_campaign, csrf_from, db_fingerprint,
+                       login)
 
 
 @pytest.fixture
@@ -404,3 +405,44 @@ def test_the_order_prints_the_deadline_in_words_and_the_indicators_with_units(ap
     assert ["2.3.", "Для обучающихся группы риска разработаны ИОМ", "да / нет"] in cells
     assert any(row[0] == "2. Работа с обучающимися группы риска" for row in cells)
     assert ["5.", "МБОУ «Калиновская ООШ»"] in cells
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+def test_the_demo_has_a_closed_and_an_open_campaign_school1_can_still_fill(app):
+    from blueprints.core.demo import load_demo
+    from blueprints.core.values import check_values
+    from blueprints.monitoring import reads
+    from blueprints.monitoring.demo import half_years
+    from models import IndicatorRule, ReportRemark, User
+
+    with app.app_context(), db.connection_context():
+        load_demo()
+        earlier, later = MonitoringCampaign.select().order_by(MonitoringCampaign.id)
+        rules = list(IndicatorRule.select())
+        assert earlier.status == "closed" and later.status == "open"
+        assert later.previous_id == earlier.id and later.order.number
+        assert later.deadline < date.today()  # the unsent are overdue, the collection open
+        indicators = reads.form_indicators(later.id)
+        assert len(indicators) == 8 and len(reads.sections(indicators)) == 3
+        for report in reads.reports(earlier.id):
+            assert report.status == "accepted"
+            texts = {c: v.text for c, v in reads.values_of([report.id])[report.id].items()}
+            assert len(texts) == 8 and check_values(indicators, rules, texts) == {}
+        statuses = {r.school.short_name: r.status for r in reads.reports(later.id)}
+        assert statuses["МБОУ «СОШ № 1»"] == "draft"
+        assert sorted(statuses.values()).count("returned") == 1
+        assert sum(s in ("submitted", "accepted") for s in statuses.values()) * 2 >= len(statuses)
+        assert sum(s in ("not_started", "draft") for s in statuses.values()) == 2
+        assert ReportRemark.select().join(MonitoringReport).where(
+            MonitoringReport.campaign == later.id).count() == 1
+        school1 = User.get(User.login == "school1")
+        centre = User.get(User.login == "centre")
+    html = login(app.test_client(), school1, "demo").get("/monitoring/campaigns").text
+    assert later.title in html and "Продолжить" in html
+    page = login(app.test_client(), centre, "demo").get(f"/monitoring/campaigns/{later.id}").text
+    assert "просрочено: 2" in page
+    # The periods follow the date: in March the current half-year is the second one.
+    (previous, *_), (current, *_, deadline) = half_years(date(2027, 3, 10))
+    assert (previous, current) == ("I полугодие 2026/2027", "II полугодие 2026/2027")
+    assert deadline == date(2027, 3, 7)
