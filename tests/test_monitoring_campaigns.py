@@ -127,8 +127,12 @@ def test_the_chosen_scope_keeps_its_schools_and_a_launched_campaign_only_its_dea
         assert {r.school_id for r in campaign.reports} == set(chosen)
         MonitoringCampaign.update(status="open").where(
             MonitoringCampaign.id == campaign.id).execute()
+    with db.connection_context():
+        MonitoringCampaign.update(methodist=centre.user.id).where(
+            MonitoringCampaign.id == campaign.id).execute()
     edit = centre.get(f"/monitoring/campaigns/{campaign.id}/edit")
     assert "Сбор отчётов уже начат" in edit.text and "rows-0-indicator" not in edit.text
+    assert f'<option selected value="{centre.user.id}">' in edit.text
     response = centre.post(f"/monitoring/campaigns/{campaign.id}/edit", data=form(
         title="Новое название", deadline="2027-01-20", period_label="II полугодие",
         scope="all"))

@@ -139,7 +139,8 @@ def campaign_edit(campaign_id):
     campaign = campaign_or_404(campaign_id)
     if campaign.status != "draft":
         form = LaunchedCampaignForm() if request.method == "POST" else LaunchedCampaignForm(
-            formdata=None, obj=campaign, data={"methodist": campaign.methodist_id or 0})
+            formdata=None, data={"title": campaign.title, "deadline": campaign.deadline,
+                                 "methodist": campaign.methodist_id or 0})
         form.fixed_start = campaign.period_start
         _choices(form)
         if request.method == "POST":
