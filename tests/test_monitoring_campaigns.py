@@ -450,3 +450,33 @@ def test_the_demo_has_a_closed_and_an_open_campaign_school1_can_still_fill(app):
     (previous, *_), (current, *_, deadline) = half_years(date(2027, 3, 10))
     assert (previous, current) == ("I полугодие 2026/2027", "II полугодие 2026/2027")
     assert deadline == date(2027, 3, 7)
+
+
+def test_the_partners_scope_takes_this_school_years_partner_schools(app, centre, schools):
+    from models import Partnership
+    from models.partnership import current_school_year
+
+    with db.connection_context():
+        Partnership.create(period_start=current_school_year(), leader=schools["g3"],
+                           partner=schools["s1"])
+        Partnership.create(period_start=current_school_year() - 1, leader=schools["l4"],
+                           partner=schools["s2"])
+    campaign = create_campaign(status="draft", scope="partners")
+    page = centre.get(f"/monitoring/campaigns/{campaign.id}").text
+    assert "Школы: 1" in page and "МБОУ «СОШ № 1»" in page and "МБОУ «СОШ № 2»" not in page
+
+
+def test_a_period_that_is_not_a_half_year_moves_by_its_length(app):
+    from blueprints.monitoring.campaigns import next_period
+
+    quarter = MonitoringCampaign(title="Мониторинг ИОМ, I квартал 2027", period_label="I квартал 2027",
+                                 period_start=date(2027, 1, 1), period_end=date(2027, 3, 31),
+                                 deadline=date(2027, 4, 10))
+    moved = next_period(quarter)
+    assert (moved["period_start"], moved["period_end"]) == (date(2027, 4, 1), date(2027, 6, 30))
+    assert moved["deadline"] == date(2027, 7, 10) and moved["title"] == quarter.title
+    second = MonitoringCampaign(title="Мониторинг, II полугодие 2026/2027",
+                                period_label="II полугодие 2026/2027", period_start=date(2027, 1, 1),
+                                period_end=date(2027, 5, 31), deadline=date(2027, 6, 15))
+    assert next_period(second)["title"] == "Мониторинг, I полугодие 2027/2028"
+    assert next_period(second)["deadline"] == date(2028, 1, 15)

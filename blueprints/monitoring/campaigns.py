@@ -183,15 +183,33 @@ def next_period(campaign):
             begins, ends = date(start + 1, 9, 1), date(start + 1, 12, 31)
             deadline = date(start + 2, 1, 15)
     else:
-        shift = (campaign.period_end - campaign.period_start) + timedelta(days=1)
-        begins, ends = campaign.period_start + shift, campaign.period_end + shift
-        deadline = campaign.deadline + shift
+        begins, ends, deadline = _shifted(campaign.period_start, campaign.period_end,
+                                          campaign.deadline)
         new_label = label
     title = campaign.title
     if label and label in title and new_label != label:
         title = title.replace(label, new_label)
     return {"title": title, "period_label": new_label, "period_start": begins,
             "period_end": ends, "deadline": deadline}
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def _shifted(start, end, deadline):
+    """The period right after [start, end]: by whole months when it is made of whole months
+    (a quarter stays a quarter), else by its length in days; the deadline moves with it."""
+    following = end + timedelta(days=1)
+    if start.day == 1 and following.day == 1:
+        months = (following.year - start.year) * 12 + following.month - start.month
+        return (following, _add_months(following, months) - timedelta(days=1),
+                _add_months(deadline, months))
+    shift = following - start
+    return start + shift, end + shift, deadline + shift
 
 
 def copy_campaign(source, author):
