@@ -72,6 +72,15 @@ def test_a_bad_campaign_is_refused_in_russian_and_nothing_is_saved(centre, schoo
     assert db_fingerprint() == before
 
 
+def test_a_scope_without_schools_is_refused(centre, make_org):
+    make_org(short_name="МБОУ «Лицей № 4»")  # no low-result school in the directory
+    before = db_fingerprint()
+    response = centre.post("/monitoring/campaigns/new", data=form())
+    assert response.status_code == 422
+    assert "Под этот вариант не подходит ни одна школа справочника" in response.text
+    assert db_fingerprint() == before
+
+
 def test_an_indicator_twice_is_named_at_its_row(centre, schools):
     participants, = ids("participants")
     before = db_fingerprint()

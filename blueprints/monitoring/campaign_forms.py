@@ -81,10 +81,15 @@ class CampaignForm(LaunchedCampaignForm):
         if field.data and start and field.data < start:
             raise ValidationError("Конец периода раньше его начала.")
 
+    count_schools = None  # scope → how many schools it names today (set by the view)
+
     def validate_scope(self, field):
         if field.data == "chosen" and not self.schools.data:
             raise ValidationError("Отметьте хотя бы одну школу в списке ниже или выберите "
                                   "другой вариант.")
+        if field.data != "chosen" and self.count_schools and not self.count_schools(field.data):
+            raise ValidationError("Под этот вариант не подходит ни одна школа справочника: "
+                                  "выберите другой вариант или отметьте школы.")
 
     def validate_schools(self, field):
         known = {value for value, _ in self.schools.choices}

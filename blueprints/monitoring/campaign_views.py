@@ -76,6 +76,7 @@ def _choices(form):
     if isinstance(form, CampaignForm):
         form.schools.choices = service.school_choices()
         form.indicator_choices = service.indicator_choices()
+        form.count_schools = lambda scope: service.scope_query(scope).count()
     return form
 
 
