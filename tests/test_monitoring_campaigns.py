@@ -489,3 +489,15 @@ def test_a_period_that_is_not_a_half_year_moves_by_its_length(app):
                                 period_end=date(2027, 5, 31), deadline=date(2027, 6, 15))
     assert next_period(second)["title"] == "Мониторинг, I полугодие 2027/2028"
     assert next_period(second)["deadline"] == date(2028, 1, 15)
+
+
+def test_a_new_campaign_proposes_the_half_year_under_way(centre):
+    from blueprints.monitoring.campaigns import half_year
+
+    label, start, _, deadline = half_year()
+    html = centre.get("/monitoring/campaigns/new").text
+    assert f'value="Мониторинг позитивных изменений в ШНОР, {label}"' in html
+    assert f'value="{start.isoformat()}"' in html and f'value="{deadline.isoformat()}"' in html
+    assert half_year(date(2026, 12, 3))[0] == "I полугодие 2026/2027"
+    assert half_year(date(2027, 2, 1))[1:] == (date(2027, 1, 1), date(2027, 5, 31),
+                                               date(2027, 6, 15))

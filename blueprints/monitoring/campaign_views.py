@@ -4,9 +4,7 @@ from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN, fn
-
-from models import GeneratedDocument, MonitoringCampaign, MonitoringReport, User
+from models import MonitoringReport
 
 from ..auth.access import ALL_USERS, STAFF, access
 from ..core.audit import audit
@@ -24,33 +22,17 @@ from .blueprint import bp, campaign_or_404
 from .campaign_forms import CampaignForm, LaunchedCampaignForm, LaunchForm, MatrixFilterForm
 from .documents import monitoring_order
 
-EDITORS = ("admin", "centre")  # set campaigns up, launch, close, copy, remind
-LAUNCHERS = ("admin", "centre", "department")  # register the launching order
+EDITORS = ("admin", "centre")  # set campaigns up, close, copy, remind
+# Every staff role may register the launching order (issued by the department): the centre
+# launches its campaigns itself, the department may do it for the centre.
 BLANK_ROW = {"section": "", "indicator": 0}
 
 
 # --- the list ---------------------------------------------------------------------------------
 
-def _staff_list():
-    sent = fn.SUM(MonitoringReport.status.in_(service.SUBMITTED).cast("integer"))
-    query = (MonitoringCampaign.select(
-        MonitoringCampaign, fn.COUNT(MonitoringReport.id).alias("total"),
-        fn.COALESCE(sent, 0).alias("sent"))
-        .join(MonitoringReport, JOIN.LEFT_OUTER,
-              on=(MonitoringReport.campaign == MonitoringCampaign.id))
-        .group_by(MonitoringCampaign.id)
-        .order_by(MonitoringCampaign.period_start.desc(), MonitoringCampaign.id.desc()))
+def _page(query, count_query):
     return paginate(query, request.args.get("page", 1, type=int),
-                    current_app.config["PER_PAGE"], count_query=MonitoringCampaign.select())
-
-
-def _school_list():
-    query = (MonitoringReport.visible_to(current_user)
-             .select(MonitoringReport, MonitoringCampaign)
-             .order_by(MonitoringCampaign.deadline.desc(), MonitoringCampaign.id.desc()))
-    return paginate(query, request.args.get("page", 1, type=int),
-                    current_app.config["PER_PAGE"],
-                    count_query=MonitoringReport.visible_to(current_user))
+                    current_app.config["PER_PAGE"], count_query=count_query)
 
 
 SCHOOL_ACTIONS = {"not_started": "Заполнить", "draft": "Продолжить",
@@ -61,11 +43,11 @@ SCHOOL_ACTIONS = {"not_started": "Заполнить", "draft": "Продолж�
 @access(*ALL_USERS)
 def campaigns():
     if current_user.role == "school":
-        page = _school_list()
+        page = _page(*service.school_reports(current_user))
         return render_template("monitoring/campaigns_school.html", page=page,
                                today=date.today(), actions=SCHOOL_ACTIONS,
                                overdue=service.OVERDUE)
-    return render_template("monitoring/campaigns.html", page=_staff_list(),
+    return render_template("monitoring/campaigns.html", page=_page(*service.listing()),
                            can_create=current_user.role in EDITORS)
 
 
@@ -98,20 +80,11 @@ def _row_action(form, campaign):
 
 
 def _defaults():
-    today = date.today()
-    start = today.year if today.month >= 9 else today.year - 1
-    label = (f"I полугодие {start}/{start + 1}" if today.month >= 9
-             else f"II полугодие {start}/{start + 1}")
-    draft = MonitoringCampaign(title=f"Мониторинг позитивных изменений в ШНОР, {label}",
-                               period_label=label, period_start=today, period_end=today,
-                               deadline=today)
-    period = service.next_period(MonitoringCampaign(
-        title=draft.title, period_label=(f"II полугодие {start - 1}/{start}" if today.month >= 9
-                                         else f"I полугодие {start}/{start + 1}"),
-        period_start=today, period_end=today, deadline=today))
-    methodist = current_user.id if current_user.role == "centre" else 0
-    return dict(period, title=f"Мониторинг позитивных изменений в ШНОР, {period['period_label']}",
-                scope="low_result", methodist=methodist, rows=[dict(BLANK_ROW)])
+    label, begins, ends, deadline = service.half_year()
+    return {"title": f"Мониторинг позитивных изменений в ШНОР, {label}", "period_label": label,
+            "period_start": begins, "period_end": ends, "deadline": deadline,
+            "scope": "low_result", "rows": [dict(BLANK_ROW)],
+            "methodist": current_user.id if current_user.role == "centre" else 0}
 
 
 def _save_or_page(form, campaign):
@@ -178,22 +151,10 @@ def campaign(campaign_id):
         return render_page_or_fragment("monitoring/campaign.html",
                                        "monitoring/_campaign_matrix.html", **context)
     sections = service.form_outline(campaign.id)
-    # Only the columns shown: a registered order's row carries its whole context snapshot.
-    order = (GeneratedDocument.select(GeneratedDocument.id, GeneratedDocument.number,
-                                      GeneratedDocument.registered_on, GeneratedDocument.title)
-             .where(GeneratedDocument.id == campaign.order_id).first()
-             if campaign.order_id else None)
-    methodist = (User.select(User.full_name).where(User.id == campaign.methodist_id).scalar()
-                 if campaign.methodist_id else None)
-    previous = (MonitoringCampaign.select(MonitoringCampaign.id, MonitoringCampaign.period_label)
-                .where(MonitoringCampaign.id == campaign.previous_id).first()
-                if campaign.previous_id else None)
     planned = service.schools_of(campaign) if campaign.status == "draft" else []
     return render_template("monitoring/campaign.html", sections=sections,
                            indicator_count=sum(len(items) for _, items in sections),
-                           order=order, methodist=methodist,
-                           previous=previous, planned=planned,
-                           can_launch=current_user.role in LAUNCHERS, **context)
+                           planned=planned, **service.related(campaign), **context)
 
 
 # --- the launching order ----------------------------------------------------------------------
@@ -239,7 +200,6 @@ def campaign_order(campaign_id):
     issuer = _issuer()
     form = LaunchForm() if request.method == "POST" else LaunchForm(
         formdata=None, data=_order_defaults(campaign, issuer))
-    may_register = current_user.role in LAUNCHERS
     problems = _launch_problems(campaign)
     if request.method == "POST" and form.validate():
         if request.form.get("preview"):
@@ -263,7 +223,7 @@ def campaign_order(campaign_id):
               "отчёты.", "success")
         return redirect(url_for("monitoring.campaign", campaign_id=campaign.id), code=303)
     return render_template("monitoring/campaign_order.html", form=form, campaign=campaign,
-                           issuer=issuer, may_register=may_register, problems=problems), (
+                           issuer=issuer, problems=problems), (
         422 if form.errors else 200)
 
 

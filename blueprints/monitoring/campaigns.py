@@ -1,13 +1,13 @@
 """Campaign writes — save a draft with its form, launch it with its order, close it, copy it to
-the next period, remind the schools — and the completeness matrix they are judged by.
-No request access here; every write is all or nothing."""
+the next period, remind the schools — and the reads of the campaign pages (the lists, the
+completeness matrix). No request access here; every write is all or nothing."""
 import re
 from datetime import date, timedelta
 
 from peewee import JOIN, fn
 
-from models import (REPORT_STATUSES, CampaignIndicator, Indicator, MonitoringCampaign,
-                    MonitoringReport, Organization, Partnership, User, db, now)
+from models import (REPORT_STATUSES, CampaignIndicator, GeneratedDocument, Indicator,
+                    MonitoringCampaign, MonitoringReport, Organization, Partnership, User, db, now)
 from models.partnership import current_school_year
 
 from ..core.filters import percent
@@ -68,7 +68,7 @@ FIELDS = ("title", "period_label", "period_start", "period_end", "deadline", "sc
 
 
 def _values(data, names):
-    return {name: data[name] or None if name == "methodist" else data[name] for name in names}
+    return {name: (data[name] or None) if name == "methodist" else data[name] for name in names}
 
 
 def _store_form(campaign_id, rows):
@@ -163,6 +163,19 @@ def close_campaign(campaign):
 
 # --- copy to the next period ------------------------------------------------------------------
 
+def half_year(today=None):
+    """The half-year of the school year under way: (label, start, end, deadline) —
+    «I полугодие 2026/2027» from September (reports by 15 January), else «II полугодие»
+    (January to May, reports by 15 June)."""
+    today = today or date.today()
+    if today.month >= 9:
+        y = today.year
+        return f"I полугодие {y}/{y + 1}", date(y, 9, 1), date(y, 12, 31), date(y + 1, 1, 15)
+    y = today.year - 1
+    return (f"II полугодие {y}/{y + 1}", date(y + 1, 1, 1), date(y + 1, 5, 31),
+            date(y + 1, 6, 15))
+
+
 HALF = re.compile(r"^(I{1,2})\s+полугодие\s+(\d{4})/(\d{4})$")
 
 
@@ -224,6 +237,45 @@ def copy_campaign(source, author):
         if source.scope == "chosen":
             _store_chosen(campaign.id, chosen_ids(source))
     return campaign
+
+
+# --- reading for the pages --------------------------------------------------------------------
+
+def listing():
+    """(query, count query) of the staff's list: every campaign with its reports counted and
+    those sent, newest period first."""
+    sent = fn.SUM(MonitoringReport.status.in_(SUBMITTED).cast("integer"))
+    query = (MonitoringCampaign.select(
+        MonitoringCampaign, fn.COUNT(MonitoringReport.id).alias("total"),
+        fn.COALESCE(sent, 0).alias("sent"))
+        .join(MonitoringReport, JOIN.LEFT_OUTER,
+              on=(MonitoringReport.campaign == MonitoringCampaign.id))
+        .group_by(MonitoringCampaign.id)
+        .order_by(MonitoringCampaign.period_start.desc(), MonitoringCampaign.id.desc()))
+    return query, MonitoringCampaign.select()
+
+
+def school_reports(user):
+    """(query, count query) of a school's own reports of launched campaigns, latest deadline
+    first, each with its campaign."""
+    query = (MonitoringReport.visible_to(user).select(MonitoringReport, MonitoringCampaign)
+             .order_by(MonitoringCampaign.deadline.desc(), MonitoringCampaign.id.desc()))
+    return query, MonitoringReport.visible_to(user)
+
+
+def related(campaign):
+    """The order, the methodist's name and the previous campaign a campaign page shows, each
+    with only the columns shown (a registered order's row carries its whole context)."""
+    order = (GeneratedDocument.select(GeneratedDocument.id, GeneratedDocument.number,
+                                      GeneratedDocument.registered_on, GeneratedDocument.title)
+             .where(GeneratedDocument.id == campaign.order_id).first()
+             if campaign.order_id else None)
+    methodist = (User.select(User.full_name).where(User.id == campaign.methodist_id).scalar()
+                 if campaign.methodist_id else None)
+    previous = (MonitoringCampaign.select(MonitoringCampaign.id, MonitoringCampaign.period_label)
+                .where(MonitoringCampaign.id == campaign.previous_id).first()
+                if campaign.previous_id else None)
+    return {"order": order, "methodist": methodist, "previous": previous}
 
 
 # --- completeness -----------------------------------------------------------------------------

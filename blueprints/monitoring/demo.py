@@ -100,22 +100,13 @@ CURRENT = {"МБОУ «СОШ № 1»": "draft", "МБОУ «СОШ № 2»": "a
 
 
 def half_years(today=None):
-    """(previous, current) half-years of the school year as (label, start, end, deadline):
-    from September the current one is «I полугодие Y/Y+1», else «II полугодие Y-1/Y»."""
+    """(previous, current) half-years as (label, start, end, deadline); the current deadline
+    has just passed, so the unsent reports are overdue while the collection is still open (a
+    late report is still accepted)."""
     today = today or date.today()
-    if today.month >= 9:
-        y = today.year
-        current = (f"I полугодие {y}/{y + 1}", date(y, 9, 1), date(y, 12, 31))
-        previous = (f"II полугодие {y - 1}/{y}", date(y, 1, 1), date(y, 5, 31), date(y, 6, 15))
-    else:
-        y = today.year - 1
-        current = (f"II полугодие {y}/{y + 1}", date(y + 1, 1, 1), date(y + 1, 5, 31))
-        previous = (f"I полугодие {y}/{y + 1}", date(y, 9, 1), date(y, 12, 31),
-                    date(y + 1, 1, 15))
-    # The current deadline has just passed, so the unsent reports are overdue while the
-    # collection is still open (a late report is still accepted).
-    deadline = max(current[1], today - timedelta(days=3))
-    return previous, current + (deadline,)
+    label, start, end, _ = campaigns.half_year(today)
+    previous = campaigns.half_year(start - timedelta(days=1))
+    return previous, (label, start, end, max(start, today - timedelta(days=3)))
 
 
 def _values(school, period_start, low):
