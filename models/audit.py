@@ -60,6 +60,13 @@ ACTIONS = {
     "partnership_deleted": "Удалена предложенная пара школ",
     "partnerships_imported": "Загружены пары школ",
     "assessment_results_imported": "Загружены результаты оценочных процедур",
+    # Monitoring campaigns (monitoring/campaign_views.py)
+    "monitoring.campaign_created": "Создана мониторинговая кампания",
+    "monitoring.campaign_saved": "Изменена мониторинговая кампания",
+    "monitoring.campaign_launched": "Мониторинг начат приказом",
+    "monitoring.campaign_closed": "Сбор отчётов мониторинга завершён",
+    "monitoring.campaign_copied": "Кампания мониторинга скопирована на следующий период",
+    "monitoring.remind": "Школе напомнили об отчёте мониторинга",
     "partnerships_approved": "Пары школ утверждены приказом",
     "partnerships_order_published": "Опубликован приказ об утверждении пар",
     "roadmap_imported": "Загружена дорожная карта",

@@ -174,6 +174,12 @@ POLICY = {
     "monitoring.import_template": EDITORS,
     "monitoring.campaigns": USERS,  # a school: its own reports
     "monitoring.campaign": STAFF,
+    "monitoring.campaign_create": EDITORS,
+    "monitoring.campaign_edit": EDITORS,
+    "monitoring.campaign_order": STAFF,
+    "monitoring.campaign_close": EDITORS,
+    "monitoring.campaign_copy": EDITORS,
+    "monitoring.campaign_remind": EDITORS,
     "monitoring.report": USERS,  # a school only its own (others 404)
     # School reports (issue 12, item 3): the school fills its own, the centre on its behalf and
     # reviews; the department reads only.
