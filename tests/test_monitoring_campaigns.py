@@ -322,7 +322,7 @@ def test_remind_records_one_audit_entry_per_school_and_the_time(app, centre, sch
     response = centre.post(f"/monitoring/campaigns/{campaign.id}/remind",
                            data={"report": [str(i) for i in reports]})
     assert response.status_code == 303
-    assert "Напоминание записано для 2 ОО" in centre.get(response.location).text
+    assert "Напоминание отправлено: 2 школы" in centre.get(response.location).text
     with db.connection_context():
         entries = list(AuditLog.select().where(AuditLog.action == "monitoring.remind"))
         assert sorted(e.object_id for e in entries) == reports[:2]
@@ -331,7 +331,7 @@ def test_remind_records_one_audit_entry_per_school_and_the_time(app, centre, sch
     nothing = centre.post(f"/monitoring/campaigns/{campaign.id}/remind", data={})
     assert "Отметьте школы" in centre.get(nothing.location).text
     everyone = centre.post(f"/monitoring/campaigns/{campaign.id}/remind", data={"everyone": "1"})
-    assert "Напоминание записано для 2 ОО" in centre.get(everyone.location).text
+    assert "Напоминание отправлено: 2 школы" in centre.get(everyone.location).text
     with db.connection_context():
         assert AuditLog.select().where(AuditLog.action == "monitoring.remind").count() == 4
 

@@ -222,3 +222,38 @@ def test_centre_reminds_chosen_schools_of_a_road_map_at_once(app, login_as, make
     assert got[0].url == f"/roadmaps/{activity.roadmap_id}?mine=1"
     school = login_as(late)
     assert school.get(f"/roadmaps/{activity.roadmap_id}/remind").status_code == 403
+
+
+def test_review_events_reach_the_school_in_app_and_by_mail(mail_app, make_user, login_as, smtp):
+    """A remark added by the centre, a return and an acceptance: the school's user is told in
+    the app and by mail (a remark on a programme; a monitoring report returned and accepted)."""
+    from blueprints.monitoring import reports as report_services
+    from blueprints.programmes import sections as S, services as programmes
+    from models import MonitoringReport
+
+    from .conftest import create_campaign
+    from .test_programmes import create_programme
+    school = make_user("school", email="head@school1.ru")
+    stranger = make_user("school", email="head@school2.ru")
+    programme = create_programme(mail_app, school, status="submitted")
+    campaign = create_campaign([school.organization_id])
+    with mail_app.app_context(), db.connection_context():
+        programmes.add_comment(programme, S.BY_KEY["goals"], "goal", "Цель программы",
+                               "Уточните цель: она должна быть измеримой.", None)
+        report = MonitoringReport.get(MonitoringReport.campaign == campaign.id)
+        MonitoringReport.update(status="submitted", revision=1).where(
+            MonitoringReport.id == report.id).execute()
+        report = MonitoringReport.get_by_id(report.id)
+        report_services.add_remark(report, "failed", "Число получивших «2»", "Проверьте.", None)
+        report_services.return_report(report)
+        notes = list(Notification.select().where(Notification.user == school.id)
+                     .order_by(Notification.id))
+    assert drain()
+    assert [n.kind for n in notes] == ["remark_added", "report_returned"]
+    assert "замечание к полю «Цель программы»" in notes[0].text
+    assert notes[0].url == f"/programmes/{programme.id}#section-goals"
+    assert "возвращён: 1 замечание" in notes[1].text
+    assert [m["To"] for m in smtp.messages] == ["head@school1.ru", "head@school1.ru"]
+    assert "измеримой" in _body(smtp.messages[0]) and "head@school2.ru" not in str(
+        [m.as_string() for m in smtp.messages])
+    assert not Notification.select().where(Notification.user == stranger.id).exists()

@@ -10,7 +10,7 @@ from ..auth.access import ALL_USERS, STAFF, access
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
-from ..core.filters import date_num, place_of
+from ..core.filters import date_num, place_of, plural_ru
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
@@ -290,8 +290,9 @@ def campaign_remind(campaign_id):
         audit("monitoring.remind", MonitoringReport(id=report_id),
               details=f"{campaign.title}: {name}")
     if reminded:
-        flash(f"Напоминание записано для {len(reminded)} ОО. Письма отправит модуль "
-              "уведомлений, когда он появится.", "success")
+        flash(f"Напоминание отправлено: {len(reminded)} "
+              f"{plural_ru(len(reminded), 'школа', 'школы', 'школ')} (уведомление в Опоре и "
+              "письмо тем, кто указал почту).", "success")
     else:
         flash("Отметьте школы, которые ещё не отправили отчёт.", "warning")
     return redirect(url_for("monitoring.campaign", campaign_id=campaign.id), code=303)

@@ -10,7 +10,8 @@ from models import (REPORT_STATUSES, CampaignIndicator, GeneratedDocument, Indic
                     MonitoringCampaign, MonitoringReport, Organization, Partnership, User, db, now)
 from models.partnership import current_school_year
 
-from ..core.filters import percent
+from ..core.filters import date_num, percent
+from ..core.notify import notify, school_users
 from ..documents import api as documents
 from . import reads
 from .documents import campaign_plain
@@ -354,8 +355,8 @@ def matrix_rows(rows, late):
 
 def remind(campaign, report_ids=(), everyone=False):
     """Mark the chosen reports of `campaign` not yet sent (every one with `everyone`) as
-    reminded now; [(report id, school id, school name)] of those reminded (the notifications
-    send them later)."""
+    reminded now and notify their schools' users (in the app and by mail); [(report id,
+    school id, school name)] of those reminded."""
     query = (MonitoringReport.select(MonitoringReport.id, MonitoringReport.school,
                                      Organization.short_name)
              .join(Organization, on=(MonitoringReport.school == Organization.id))
@@ -368,6 +369,11 @@ def remind(campaign, report_ids=(), everyone=False):
         for start in range(0, len(chosen), 500):
             MonitoringReport.update(reminded_at=now()).where(MonitoringReport.id.in_(
                 [r[0] for r in chosen[start:start + 500]])).execute()
+    deadline = date_num(campaign.deadline)
+    for report_id, school_id, _ in chosen:
+        notify(school_users(school_id), "reminder",
+               f"Центр напоминает: заполните и отправьте отчёт «{campaign.title}» "
+               f"(срок — {deadline}).", f"/monitoring/reports/{report_id}")
     return chosen
 
 

@@ -12,6 +12,8 @@ from models.monitoring import REPORT_EDITABLE
 
 from ..core import evidence, review
 from ..core.autosave import EditConflict, save_versioned
+from ..core.filters import plural_ru
+from ..core.notify import notify, school_users
 from ..core.values import check_values, read_value
 
 # Characters XML and databases refuse (NUL breaks PostgreSQL), as core/forms.py refuses them.
@@ -182,6 +184,14 @@ def save_and_submit(report, indicators, raw, comments, version, token, author,
         return submit_report(report, indicators, author, rules)
 
 
+def _campaign_title(report):
+    return MonitoringCampaign.get_by_id(report.campaign_id).title
+
+
+def _tell_school(report, kind, text):
+    notify(school_users(report.school_id), kind, text, f"/monitoring/reports/{report.id}")
+
+
 def open_remarks(report, revision=None):
     return review.open_remarks(ReportRemark, ReportRemark.report, report.id, revision)
 
@@ -207,6 +217,11 @@ def return_report(report):
                                 "что исправить.")
     with db.atomic():
         _move(report, ("submitted",), "returned")
+        count = open_remarks(report, report.revision).count()
+        _tell_school(report, "report_returned",
+                     f"Отчёт «{_campaign_title(report)}» возвращён: {count} "
+                     f"{plural_ru(count, 'замечание', 'замечания', 'замечаний')}. "
+                     "Исправьте значения и отправьте снова.")
 
 
 def accept_report(report):
@@ -214,6 +229,8 @@ def accept_report(report):
         raise InvalidTransition("Принять можно только отправленный отчёт.")
     with db.atomic():
         _move(report, ("submitted",), "accepted", accepted_at=now())
+        _tell_school(report, "report_accepted",
+                     f"Отчёт «{_campaign_title(report)}» принят центром.")
 
 
 def add_evidence(report, user, organization, **values):

@@ -7,7 +7,8 @@ from models import (NUMERIC_TYPES, GeneratedDocument, Indicator, IndicatorRule, 
 
 from ..core import review
 from ..core.autosave import save_versioned
-from ..core.filters import date_num, genitive
+from ..core.filters import date_num, genitive, plural_ru
+from ..core.notify import notify, school_users
 from ..documents import api as documents
 from . import sections as S
 from .documents import programme_data
@@ -98,6 +99,12 @@ def submit_programme(programme, author):
     return number
 
 
+def _tell_school(programme, kind, text, anchor=""):
+    """Notify the school's users about their programme (a link to its page)."""
+    url = f"/programmes/{programme.id}" + (f"#{anchor}" if anchor else "")
+    notify(school_users(programme.school_id), kind, text, url)
+
+
 def open_comments(programme, revision=None):
     return review.open_remarks(ProgrammeComment, ProgrammeComment.programme, programme.id,
                                revision)
@@ -111,6 +118,11 @@ def return_programme(programme):
                                 "что исправить.")
     with db.atomic():
         _move(programme, ("submitted",), "returned")
+        count = open_comments(programme).count()
+        _tell_school(programme, "programme_returned",
+                     f"Программа «{programme.title}» возвращена на доработку: {count} "
+                     f"{plural_ru(count, 'открытое замечание', 'открытых замечания', 'открытых замечаний')}."
+                     " Ответьте на замечания, исправьте разделы и отправьте снова.")
 
 
 def agree_programme(programme, centre_name, on_date):
@@ -118,13 +130,22 @@ def agree_programme(programme, centre_name, on_date):
         raise InvalidTransition("Согласовать можно только программу на рассмотрении.")
     with db.atomic():
         _move(programme, ("submitted",), "agreed", agreed_on=on_date, agreed_by=centre_name)
+        _tell_school(programme, "programme_agreed",
+                     f"Программа «{programme.title}» согласована центром. Следующий шаг — "
+                     "утверждение приказом управления образования.")
 
 
 def add_comment(programme, section, field, label, text, author):
     if programme.status != "submitted":
         raise InvalidTransition("Замечания пишут к программе на рассмотрении.")
-    return review.add_remark(ProgrammeComment, {"programme": programme.id, "section": section.key},
-                             field, label, text, programme.revision, author)
+    remark = review.add_remark(ProgrammeComment, {"programme": programme.id,
+                                                  "section": section.key},
+                               field, label, text, programme.revision, author)
+    where = f"к полю «{label}»" if field else f"к разделу «{section.title}»"
+    _tell_school(programme, "remark_added",
+                 f"Центр оставил замечание {where} программы «{programme.title}»: {text}",
+                 anchor=f"section-{section.key}")
+    return remark
 
 
 def answer_comment(comment, answer, author):
@@ -157,6 +178,9 @@ def approve_programmes(programmes, order, author, organization):
                 on_date=document.registered_on, author=author,
                 organization=programme.school_id, source=("programme", programme.id))
             _move(programme, ("agreed",), "approved", approval=document, document=registered)
+            _tell_school(programme, "programme_approved",
+                         f"Программа «{programme.title}» утверждена приказом "
+                         f"от {date_num(document.registered_on)} № {document.number}.")
     return document
 
 
@@ -171,6 +195,8 @@ def publish_programmes(document):
             if own is not None and own.status == "registered":
                 documents.publish(own)
             _move(programme, ("approved",), "published")
+            _tell_school(programme, "published",
+                         f"Программа «{programme.title}» опубликована на сайте.")
 
 
 
