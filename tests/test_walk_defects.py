@@ -101,3 +101,58 @@ def test_order_editor_and_page_number_clauses_as_the_document_prints_them(login_
     form = client.get(f"/orders/{order.id}/edit").get_data(as_text=True)
     assert "Пункт 1<" in form and "Подпункт 1.1<" in form and "Пункт 2<" in form
     assert "Подпункт 2<" not in form and "Пункт 3<" not in form
+
+
+def test_programme_review_steps_ask_first_and_show_the_open_remarks(app, login_as, make_org):
+    from models import Programme
+
+    from .test_programmes import fill, new_programme
+    org = make_org(kind="school", head_name="Иванова Ирина Ивановна", head_position="Директор",
+                   phone="8 (39145) 2-33-44", address="663000, с. Заречное, ул. Школьная, 1")
+    school = login_as("school", organization=org)
+    pid = new_programme(school)
+    fill(school, pid)
+    assert school.post(f"/programmes/{pid}/submit").status_code == 303
+    centre = login_as("centre")
+    assert centre.post(f"/programmes/{pid}/comments", data={
+        "section": "goals", "field": "", "text": "Сделайте цель измеримой."}).status_code == 303
+    page = centre.get(f"/programmes/{pid}/agree").get_data(as_text=True)
+    assert "Согласовать программу?" in page and "Открытых замечаний: 1" in page
+    assert "Сделайте цель измеримой." in page
+    assert "Вернуть программу на доработку?" in centre.get(
+        f"/programmes/{pid}/return").get_data(as_text=True)
+    with db.connection_context():
+        assert Programme.get_by_id(pid).status == "submitted"  # asking changed nothing
+    assert centre.post(f"/programmes/{pid}/return").status_code == 303
+    # The school resubmits without answering: asked first, the remark shown, nothing sent.
+    asked = school.post(f"/programmes/{pid}/submit")
+    assert asked.status_code == 409 and "Сделайте цель измеримой." in asked.get_data(as_text=True)
+    with db.connection_context():
+        assert Programme.get_by_id(pid).status == "returned"
+    assert school.post(f"/programmes/{pid}/submit", data={"despite": "1"}).status_code == 303
+    with db.connection_context():
+        assert Programme.get_by_id(pid).status == "submitted"
+
+
+def test_refreshing_a_submission_address_goes_back_to_the_programme(app, login_as):
+    from .test_programmes import create_programme
+    school = login_as("school")
+    programme = create_programme(app, school.user)
+    response = school.get(f"/programmes/{programme.id}/submit")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/programmes/{programme.id}#submit"
+
+
+def test_a_second_programme_for_the_same_years_leads_to_the_existing_one(app, login_as):
+    from models import Programme
+
+    from .test_programmes import create_programme
+    school = login_as("school")
+    existing = create_programme(app, school.user, status="returned")
+    response = school.post("/programmes/new", data={"period_start": str(existing.period_start)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/programmes/{existing.id}"
+    with db.connection_context():
+        assert Programme.select().where(Programme.school == school.user.organization_id).count() == 1
+    page = school.get("/programmes/").get_data(as_text=True)
+    assert "Продолжить программу" in page

@@ -95,7 +95,12 @@ def index():
     if status in PROGRAMME_STATUSES:
         query = query.where(Programme.status == status)
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
-    return render_template("programmes/index.html", page=page, status=status,
+    current = None
+    if current_user.role == "school":  # the biggest button continues it
+        current = (Programme.select().where((Programme.school == current_user.organization_id)
+                                            & Programme.status.in_(services.EDITABLE))
+                   .order_by(Programme.period_start.desc()).first())
+    return render_template("programmes/index.html", page=page, status=status, current=current,
                            statuses=PROGRAMME_STATUSES, today=now(), form=NewProgrammeForm(),
                            agreed=Programme.select().where(Programme.status == "agreed").count())
 
@@ -107,7 +112,14 @@ def create():
     if not form.validate():
         fail(422, " ".join(e for errors in form.errors.values() for e in errors))
     school = Organization.get_by_id(current_user.organization_id)
-    programme = services.create_programme(school, current_user.id, int(form.period_start.data))
+    start = int(form.period_start.data)
+    existing = services.overlapping(school.id, start)
+    if existing is not None:
+        flash(f"У школы уже есть программа на эти годы ({existing.period_start}–"
+              f"{existing.period_end}, {existing.status_label.lower()}): продолжайте её. Новую "
+              "программу можно начать на годы после её окончания.", "warning")
+        return redirect(url_for("programmes.show", programme_id=existing.id), code=303)
+    programme = services.create_programme(school, current_user.id, start)
     audit("programme_created", programme)
     return redirect(url_for("programmes.section", programme_id=programme.id, key="passport"),
                     code=303)
@@ -276,9 +288,13 @@ def show(programme_id):
         open_count=services.open_comments(programme).count())
 
 
-@bp.route("/<int:programme_id>/submit", methods=["POST"])
+@bp.route("/<int:programme_id>/submit", methods=["GET", "POST"])
 @access("school")
 def submit(programme_id):
+    if request.method == "GET":  # a refreshed or bookmarked submission: back to the programme
+        programme = _writable_or_404(programme_id)
+        return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="submit"),
+                        code=303)
     programme = _editable_or_404(programme_id)
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
@@ -286,6 +302,10 @@ def submit(programme_id):
     if missing:
         return render_template("programmes/missing.html", programme=programme,
                                missing=missing), 422
+    if services.open_comments(programme).exists() and request.form.get("despite") != "1":
+        return _ask(programme, "programmes.submit", "Отправить, не ответив на все замечания?",
+                    "Эти замечания центра ещё не отмечены учтёнными. Центр увидит их открытыми:",
+                    "Всё равно отправить", "btn-warning", hidden={"despite": "1"}), 409
     number = services.submit_programme(programme, current_user.id)
     audit("programme_submitted", programme, details=f"редакция {number}")
     flash("Программа отправлена в методический центр на рассмотрение.", "success")
@@ -310,17 +330,45 @@ def _transition(programme, action, audit_action, message, *args):
     return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
 
 
-@bp.route("/<int:programme_id>/return", methods=["POST"])
+def _remark_lines(programme):
+    return [f"{c.field_label or 'Раздел'}: {c.text}" for c in
+            services.open_comments(programme).order_by(ProgrammeComment.id)]
+
+
+def _ask(programme, endpoint, heading, warning, button, button_class="btn-primary", hidden=None):
+    """The confirmation page of a review step, with the programme's open remarks listed."""
+    return render_template(
+        "core/confirm.html", form=ConfirmForm(), heading=heading, button=button,
+        button_class=button_class, warning=warning, items=_remark_lines(programme),
+        details=f"«{programme.title}»", hidden=hidden,
+        action=url_for(endpoint, programme_id=programme.id),
+        cancel=url_for("programmes.show", programme_id=programme.id))
+
+
+@bp.route("/<int:programme_id>/return", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def return_(programme_id):
+    if request.method == "GET":
+        programme = _writable_or_404(programme_id)
+        return _ask(programme, "programmes.return_", "Вернуть программу на доработку?",
+                    "Школа получит программу обратно с этими замечаниями и уведомление:",
+                    "Да, вернуть", "btn-danger")
     programme = _reviewable_or_404(programme_id)
     return _transition(programme, services.return_programme, "programme_returned",
                        "Программа возвращена школе на доработку с замечаниями.")
 
 
-@bp.route("/<int:programme_id>/agree", methods=["POST"])
+@bp.route("/<int:programme_id>/agree", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def agree(programme_id):
+    if request.method == "GET":
+        programme = _writable_or_404(programme_id)
+        count = services.open_comments(programme).count()
+        return _ask(programme, "programmes.agree", "Согласовать программу?",
+                    f"Открытых замечаний: {count}. Согласованная программа уходит на "
+                    "утверждение приказом, изменить её школа уже не сможет." if count else
+                    "Согласованная программа уходит на утверждение приказом; изменить её школа "
+                    "уже не сможет.", "Да, согласовать", "btn-success")
     programme = _reviewable_or_404(programme_id)
     centre = current_user.organization.full_name if current_user.organization else ""
     return _transition(programme, services.agree_programme, "programme_agreed",

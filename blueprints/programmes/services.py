@@ -37,6 +37,13 @@ def _passport_defaults(school, start, end):
             "executors": f"Педагогический коллектив {school.short_name}"}
 
 
+def overlapping(school_id, start):
+    """The school's programme whose years meet `start`…`start + 2`, if there is one."""
+    return Programme.select().where(
+        (Programme.school == school_id) & (Programme.period_start <= start + 2)
+        & (Programme.period_end >= start)).order_by(Programme.period_start).first()
+
+
 def create_programme(school, author, start):
     """A draft for `school` over three years from `start`, the passport taken from the directory."""
     end = start + 2
