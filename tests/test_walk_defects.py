@@ -156,3 +156,11 @@ def test_a_second_programme_for_the_same_years_leads_to_the_existing_one(app, lo
         assert Programme.select().where(Programme.school == school.user.organization_id).count() == 1
     page = school.get("/programmes/").get_data(as_text=True)
     assert "Продолжить программу" in page
+
+
+def test_programme_sidebar_says_what_each_section_still_lacks(app, login_as):
+    from .test_programmes import create_programme
+    school = login_as("school")
+    programme = create_programme(app, school.user)
+    page = school.get(f"/programmes/{programme.id}/goals").get_data(as_text=True)
+    assert "не заполнено: Цель программы" in page

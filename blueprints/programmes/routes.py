@@ -136,13 +136,15 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         "programmes/section.html", "programmes/_section_form.html", status=status,
         programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
-        restored=restored, filled=_filled(programme), autosave_texts=AUTOSAVE_TEXTS)
+        restored=restored, missing=_missing(programme), autosave_texts=AUTOSAVE_TEXTS)
 
 
-def _filled(programme):
-    """{section key: True} for sections with nothing missing: the sidebar's progress."""
-    missing = {section.key for section, _ in reads.missing_by_section(programme)}
-    return {s.key: s.key not in missing for s in S.SECTIONS}
+def _missing(programme):
+    """{section key: [labels of what is still to fill]} ([] when complete): the sidebar says
+    what each section lacks, not only that it lacks something."""
+    missing = {section.key: [label for _, label, _ in items]
+               for section, items in reads.missing_by_section(programme)}
+    return {s.key: missing.get(s.key, []) for s in S.SECTIONS}
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>", methods=["GET", "POST"])
