@@ -164,3 +164,38 @@ def test_programme_sidebar_says_what_each_section_still_lacks(app, login_as):
     programme = create_programme(app, school.user)
     page = school.get(f"/programmes/{programme.id}/goals").get_data(as_text=True)
     assert "не заполнено: Цель программы" in page
+
+
+def test_a_chosen_file_is_kept_even_when_the_kind_still_says_document(app, login_as, make_org):
+    import io
+
+    from models import ActivityEvidence
+
+    from .test_roadmaps import create_activity
+    centre = login_as("centre")
+    activity = create_activity(app, make_org().id)
+    form = centre.get(f"/roadmaps/activities/{activity.id}").get_data(as_text=True)
+    assert '<option selected value="file">Файл</option>' in form or \
+        '<option value="file" selected>Файл</option>' in form
+    response = centre.post(f"/roadmaps/activities/{activity.id}/evidence", data={
+        "kind": "document", "title": "Акт проверки",
+        "file": (io.BytesIO(b"%PDF-1.4 act"), "акт.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    with db.connection_context():
+        saved = ActivityEvidence.get(ActivityEvidence.activity == activity.id)
+    assert (saved.kind, saved.title, saved.file_size) == ("file", "Акт проверки", 12)
+
+
+def test_removing_evidence_asks_first(app, login_as, make_org):
+    from models import ActivityEvidence
+
+    from .test_roadmaps import create_evidence
+    centre = login_as("centre")
+    item = create_evidence(app, make_org().id)
+    page = centre.get(f"/roadmaps/evidence/{item.id}/delete").get_data(as_text=True)
+    assert "Убрать файл «акт.pdf»?" in page and "Да, убрать" in page
+    with db.connection_context():
+        assert ActivityEvidence.get_or_none(ActivityEvidence.id == item.id) is not None
+    assert centre.post(f"/roadmaps/evidence/{item.id}/delete").status_code == 303
+    with db.connection_context():
+        assert ActivityEvidence.get_or_none(ActivityEvidence.id == item.id) is None

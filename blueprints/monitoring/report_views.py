@@ -294,7 +294,7 @@ def report_evidence_add(report_id):
     return _back(report, "evidence")
 
 
-@bp.route("/report-evidence/<int:report_evidence_id>/delete", methods=["POST"])
+@bp.route("/report-evidence/<int:report_evidence_id>/delete", methods=["GET", "POST"])
 @access(*FILLERS)
 def report_evidence_delete(report_evidence_id):
     item = ReportEvidence.get_or_none(ReportEvidence.id == report_evidence_id)
@@ -303,6 +303,10 @@ def report_evidence_delete(report_evidence_id):
     report, _ = _fillable_or_fail(item.report_id)
     if not item.removable_by(current_user):
         fail(403, "Удалить приложение может только добавившая его школа или методический центр.")
+    if request.method == "GET":
+        return evidence.confirm_removal(
+            item, url_for("monitoring.report_evidence_delete", report_evidence_id=item.id),
+            url_for("monitoring.report", report_id=report.id))
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     evidence.remove(item)

@@ -411,7 +411,7 @@ def add_evidence(activity_id):
     return render_template("roadmaps/activity.html", **context), 422
 
 
-@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])
 @access(*ALL_USERS)
 def delete_evidence(evidence_id):
     item = ActivityEvidence.get_or_none(ActivityEvidence.id == evidence_id)
@@ -421,6 +421,10 @@ def delete_evidence(evidence_id):
     if not item.removable_by(current_user):
         fail(403, "Удалить подтверждение может только добавившая его организация "
                   "или методический центр.")
+    if request.method == "GET":
+        return evidence.confirm_removal(
+            item, url_for("roadmaps.delete_evidence", evidence_id=item.id),
+            url_for("roadmaps.activity", activity_id=activity.id))
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     services.remove_evidence(item, current_user.id)

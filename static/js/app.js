@@ -29,4 +29,21 @@
   window.addEventListener("pageshow", function () {  // back to a page left while sending
     document.querySelectorAll("[data-busy]").forEach(free);
   });
+
+  // An evidence form shows only the inputs of the chosen kind (without JavaScript: all).
+  function switchKinds(root) {
+    (root || document).querySelectorAll("form[data-kind-switch]").forEach(function (form) {
+      var select = form.querySelector("select[name=kind]");
+      if (!select) return;
+      var show = function () {
+        form.querySelectorAll("[data-kind]").forEach(function (part) {
+          part.hidden = part.dataset.kind !== select.value;
+        });
+      };
+      select.addEventListener("change", show);
+      show();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { switchKinds(); });
+  document.addEventListener("htmx:load", function (event) { switchKinds(event.target); });
 })();
