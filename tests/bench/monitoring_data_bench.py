@@ -1,0 +1,126 @@
+"""The consolidated data of a campaign for `make bench`: 500 schools × 30 indicators.
+
+`seed(user)` (called by run.py's _prepare, on the database of 500 schools) adds a closed
+campaign of the previous period and an open one whose reports are submitted or accepted, with a
+value per school and indicator, and returns the open campaign's id; run.py drives its data page
+with wrk. `chart_times()` draws the charts of the note for 500 schools and prints the time per
+chart.
+
+Run alone (the chart times only): `python -m tests.bench.monitoring_data_bench`."""
+import random
+import time
+from datetime import date
+
+INDICATORS = 30
+# Extra catalogue indicators so a form has 30 (migration 0014 seeds 13).
+EXTRA = [(f"bench_{n:02d}", f"Показатель мониторинга № {n}", ("%", "чел.", "ур.")[n % 3],
+          ("percent", "int", "decimal")[n % 3]) for n in range(1, 31)]
+
+
+def _indicators():
+    from models import Indicator
+    have = list(Indicator.select().where(Indicator.value_type != "choice").order_by(Indicator.id))
+    for code, name, unit, kind in EXTRA:
+        if len(have) >= INDICATORS:
+            break
+        if not Indicator.select().where(Indicator.code == code).exists():
+            have.append(Indicator.create(code=code, name=name, unit=unit, value_type=kind,
+                                         is_active=False))
+    return have[:INDICATORS]
+
+
+def _value(indicator, rng):
+    kind = indicator.value_type
+    if kind == "text":
+        return "Проведены дополнительные занятия, консультации для родителей", None
+    if kind == "bool":
+        yes = rng.random() < 0.7
+        return ("да" if yes else "нет"), int(yes)
+    if kind == "int":
+        number = rng.randint(0, 300)
+        return str(number), number
+    number = round(rng.uniform(0, 40 if kind == "percent" else 12), 1)
+    return str(number).replace(".", ","), number
+
+
+def _campaign(schools, indicators, rng, **fields):
+    from models import (CampaignIndicator, MonitoringCampaign, MonitoringReport, ReportValue,
+                        db)
+    with db.atomic():
+        campaign = MonitoringCampaign.create(
+            title=f"Мониторинг позитивных изменений в ШНОР, {fields['period_label']}", **fields)
+        CampaignIndicator.insert_many([
+            {"campaign": campaign.id, "indicator": i.id, "position": n,
+             "section": "Результаты обучения" if n < 15 else "Условия"}
+            for n, i in enumerate(indicators)]).execute()
+        MonitoringReport.insert_many([
+            {"campaign": campaign.id, "school": s, "version": 1,
+             "status": "accepted" if n % 3 else "submitted"}
+            for n, s in enumerate(schools)]).execute()
+        reports = list(MonitoringReport.select(MonitoringReport.id).where(
+            MonitoringReport.campaign == campaign.id))
+        rows = []
+        for report in reports:
+            for indicator in indicators:
+                text, number = _value(indicator, rng)
+                rows.append({"report": report.id, "indicator": indicator.id, "text": text,
+                             "number": number})
+        for start in range(0, len(rows), 2000):
+            ReportValue.insert_many(rows[start:start + 2000]).execute()
+    return campaign
+
+
+def seed(user):
+    """The previous (closed) and the current (open) campaign over every school; the current
+    one's id."""
+    from models import Organization
+    rng = random.Random(12)
+    schools = [o.id for o in Organization.select(Organization.id).where(
+        Organization.kind == "school").order_by(Organization.id)]
+    indicators = _indicators()
+    previous = _campaign(schools, indicators, rng, period_label="II полугодие 2025/2026",
+                         period_start=date(2026, 1, 9), period_end=date(2026, 5, 31),
+                         deadline=date(2026, 6, 10), status="closed", methodist=user.id)
+    current = _campaign(schools, indicators, rng, period_label="I полугодие 2026/2027",
+                        period_start=date(2026, 9, 1), period_end=date(2026, 12, 31),
+                        deadline=date(2027, 1, 15), status="open", methodist=user.id,
+                        previous=previous.id)
+    return current.id
+
+
+def chart_times(campaign_id=None):
+    """Lines: the time of each chart for 500 schools (median of 3)."""
+    from blueprints.monitoring import charts
+    rng = random.Random(3)
+    names = [f"МБОУ «СШ № {n:03d}»" for n in range(1, 501)]
+    values = [round(rng.uniform(0, 40), 1) for _ in names]
+    periods = ["I полугодие 2025/2026", "II полугодие 2025/2026", "I полугодие 2026/2027"]
+    cases = [
+        ("bars by school, 500 schools (best/worst 15)",
+         lambda: charts.bars(names, values, unit="%", mean=20.1, higher_is_better=False,
+                             title="Доля обучающихся, получивших «2»")),
+        ("bars by school, 20 schools", lambda: charts.bars(names[:20], values[:20], unit="%",
+                                                            mean=20.1)),
+        ("dynamics, 3 periods × 2 series",
+         lambda: charts.dynamics(periods, [("Среднее по муниципалитету", [12.4, 10.1, 9.8]),
+                                           ("Школы ШНОР", [18.2, 15.0, 13.1])], unit="%")),
+        ("distribution, 500 schools",
+         lambda: charts.distribution(values, unit="%", mean=20.1)),
+        ("comparison, 30 schools × 2 periods",
+         lambda: charts.comparison(names[:30], values[:30], values[30:60], unit="%")),
+    ]
+    charts.bars(names[:3], values[:3])  # fonts loaded once per process, not timed
+    lines = []
+    for name, draw in cases:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            size = len(draw())
+            times.append(time.perf_counter() - started)
+        lines.append(f"chart: {name:<45} {sorted(times)[1] * 1000:6.0f} ms ({size // 1024} KB PNG, "
+                     f"{charts.DPI} dpi)")
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(chart_times()))
