@@ -16,7 +16,7 @@ API:
   (data_cache.py): stats.figures() reads every value (≈ 1 s for 500 × 30).
   Column = {"code", "name", "unit", "type", "numeric": bool, "header": «Имя, ед.»}
   Cell = {"text": as printed («12,5», «да», the text), "number": Decimal | None (numbers
-        only; «да» = 1), "change": stats.change(...) | None}
+        only; «да» = 1), "change": stats.change(...) + {"text": «2,6»} | None}
 - sort_keys(indicators) → the valid `sort` values: "school", "status" and indicator codes.
 - text_of(value, places=None) → «12 345,5»: a number as the table prints it.
 """
@@ -76,6 +76,8 @@ def cell(indicator, value, previous=None, with_change=False):
         change = None
         if with_change and previous is not None:
             change = stats.change(value.number, previous.number, indicator)
+            if change is not None:  # «2,6»: the difference as the table prints it
+                change["text"] = text_of(abs(change["delta"]))
         return {"text": text_of(value.number), "number": value.number, "change": change}
     return {"text": value.text, "number": None, "change": None}
 

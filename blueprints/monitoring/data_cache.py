@@ -1,12 +1,13 @@
-"""A per-process cache of the consolidated table: stats.figures() reads every value of a
-campaign and of its previous period (≈ 1 s for 500 schools × 30 indicators), and the data page,
-its sorting, charts and downloads ask for the same table again and again.
+"""A per-process cache of the consolidated table and its charts: stats.figures() reads every
+value of a campaign and of its previous period (≈ 1 s for 500 schools × 30 indicators), and the
+data page, its sorting, charts and downloads ask for the same table again and again.
 
 An entry is valid while the fingerprint of the campaign's (and the previous period's) reports
 is the same — their count, statuses, versions, submission and acceptance times and the count of
 their values: a value changes only with a save (the version) or a review (the status) — and
 for MAX_AGE seconds at most, for what the fingerprint cannot see (a school renamed, an
 indicator edited)."""
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -16,10 +17,36 @@ from peewee import Case, fn
 from models import CampaignIndicator, MonitoringReport, ReportValue, db
 
 MAX_AGE = 60  # seconds
-SIZE = 8  # tables kept per process (≈ 5 MB each for 500 × 30)
 
-_entries = OrderedDict()
-_lock = threading.Lock()
+
+class Store:
+    """A small LRU of values by key, each for MAX_AGE seconds at most; thread-safe."""
+
+    def __init__(self, size):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        now = time.monotonic()
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None and now - entry[0] < MAX_AGE:
+                self.entries.move_to_end(key)
+                return entry[1]
+        value = compute()  # outside the lock: other campaigns need not wait
+        with self.lock:
+            self.entries[key] = (now, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+tables = Store(8)  # ≈ 5 MB each for 500 × 30
+images = Store(64)  # chart PNGs, 50–200 KB each
 
 
 def fingerprint(campaign):
@@ -41,22 +68,10 @@ def fingerprint(campaign):
 
 
 def get_or_compute(campaign, variant, compute):
-    key = (fingerprint(campaign), variant)
-    now = time.monotonic()
-    with _lock:
-        entry = _entries.get(key)
-        if entry is not None and now - entry[0] < MAX_AGE:
-            _entries.move_to_end(key)
-            return entry[1]
-    value = compute()  # outside the lock: other campaigns need not wait
-    with _lock:
-        _entries[key] = (now, value)
-        _entries.move_to_end(key)
-        while len(_entries) > SIZE:
-            _entries.popitem(last=False)
-    return value
+    """The table of `campaign` in `variant` (with or without the change) from the cache."""
+    return tables.get_or_compute((fingerprint(campaign), variant), compute)
 
 
-def clear():
-    with _lock:
-        _entries.clear()
+def version(campaign):
+    """A short token of the data's state, for URLs of charts a browser may keep."""
+    return hashlib.sha256(repr(fingerprint(campaign)).encode()).hexdigest()[:16]
