@@ -233,3 +233,38 @@ def test_nothing_to_publish_before_the_first_report(make_org, make_campaign, log
     assert response.status_code == 303
     with db.connection_context():
         assert not MonitoringCampaign.get_by_id(campaign.id).is_published
+
+
+def test_the_page_follows_a_report_returned_and_accepted_again(world, login_as):
+    """The table is cached per state of the reports: a review changes what it shows."""
+    campaign, schools = world
+    client = login_as("centre")
+    url = f"/monitoring/campaigns/{campaign.id}/data"
+    assert ">75</td>" in client.get(url).get_data(as_text=True)
+    with db.connection_context():
+        MonitoringReport.update(status="returned").where(
+            (MonitoringReport.campaign == campaign.id)
+            & (MonitoringReport.school == schools[0].id)).execute()
+    html = client.get(url).get_data(as_text=True)
+    assert ">35</td>" in html and "2 из 4" in html  # 25 + 10 without the returned report
+
+
+def test_change_from_the_previous_period_in_percentage_points(make_org, make_campaign,
+                                                              login_as):
+    school = make_org(kind="school", short_name="МБОУ «СШ № 7»")
+    before = make_campaign(schools=[school], codes=CODES, status="closed",
+                           period_label="II полугодие 2025/2026")
+    fill(before, school, "accepted", participants="30", share_2="12,4")
+    campaign = make_campaign(schools=[school], codes=CODES, previous=before.id)
+    fill(campaign, school, "submitted", participants="32", share_2="9,8")
+    with db.connection_context():
+        table = consolidated.build(MonitoringCampaign.get_by_id(campaign.id), with_change=True)
+    share = table["rows"][0]["cells"][2]
+    assert share["text"] == "9,8"
+    assert share["change"]["arrow"] == "▼" and share["change"]["text"] == "2,6"
+    assert share["change"]["unit"] == "п. п." and share["change"]["better"] is True
+    assert summary_of(table, "previous_mean")["share_2"] == "12,4"
+    html = login_as("centre").get(f"/monitoring/campaigns/{campaign.id}/data?change=y"
+                                  ).get_data(as_text=True)
+    assert "▼&nbsp;2,6&nbsp;п. п." in html and "Среднее в предыдущем периоде" in html
+    assert "/data/charts/participants/dynamics.png" in html

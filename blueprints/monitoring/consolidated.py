@@ -119,6 +119,7 @@ def compute(campaign, with_change=False, figs=None):
                       row["previous"].get(i.code), with_change) for i in indicators]
         rows.append({"school": row["school"], "report": row["report"], "counted": counted,
                      "cells": cells})
+    rows.sort(key=_by_name)
     summary = [{"key": key, "label": label,
                 "cells": _summary_cells(indicators, figs["summary"], key)}
                for key, label in SUMMARY_ROWS]
@@ -144,13 +145,19 @@ def build(campaign, sort="school", descending=False, with_change=False, figs=Non
                                      lambda: compute(campaign, with_change))
     by_code = {i.code for i in table["indicators"]}
     sort = sort if sort in FIXED_SORTS or sort in by_code else "school"
-    return dict(table, campaign=campaign, sort=sort, descending=descending,
-                rows=_sorted(table["rows"], sort, descending, table["indicators"]))
+    rows = table["rows"]  # compute() keeps the schools' order by name
+    if sort != "school" or descending:
+        rows = _sorted(rows, sort, descending, table["indicators"])
+    return dict(table, campaign=campaign, sort=sort, descending=descending, rows=rows)
+
+
+def _by_name(row):
+    return ((row["school"].short_name or "").lower(), row["school"].id)
 
 
 def _sorted(rows, sort, descending, indicators):
     """Rows by the chosen column; empty cells always last, ties by the school's name."""
-    by_name = sorted(rows, key=lambda r: ((r["school"].short_name or "").lower(), r["school"].id))
+    by_name = sorted(rows, key=_by_name)
     if sort == "school":
         return by_name[::-1] if descending else by_name
     if sort == "status":
@@ -175,8 +182,7 @@ def series(table, code):
     """(names, values as floats) of the counted reports for one indicator, by school name:
     what the charts of the data page draw."""
     index = next(n for n, i in enumerate(table["indicators"]) if i.code == code)
-    rows = sorted((r for r in table["rows"] if r["counted"]),
-                  key=lambda r: ((r["school"].short_name or "").lower(), r["school"].id))
+    rows = sorted((r for r in table["rows"] if r["counted"]), key=_by_name)
     return ([r["school"].short_name for r in rows],
             [None if r["cells"][index]["number"] is None else float(r["cells"][index]["number"])
              for r in rows])

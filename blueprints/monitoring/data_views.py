@@ -5,6 +5,7 @@ from math import ceil
 from flask import (Response, current_app, flash, redirect, render_template,
                    render_template_string, request, url_for)
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from models import MonitoringCampaign
@@ -13,7 +14,7 @@ from ..auth.access import ANONYMOUS, STAFF, access, get_visible_or_404
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.forms import ConfirmForm
-from ..core.htmx import render_page_or_fragment
+from ..core.htmx import wants_fragment
 from ..core.pagination import Page
 from . import charts, consolidated, data_cache, opendata, reads, stats
 from .blueprint import bp, campaign_or_404
@@ -29,12 +30,12 @@ CHART_AGE = 86400  # a chart URL carries the data's version: a new state is a ne
 
 
 def _filtered(campaign):
-    """The filter form read from the query string, the table it asks for, and its values."""
-    indicators = reads.form_indicators(campaign.id)
+    """The filter form read from the query string, its values (sort, descending, with_change,
+    chart code) and the campaign's table sorted by name (cached) for the form's choices."""
+    base = consolidated.build(campaign)
     filters = DataFilterForm(request.args)
-    sort, descending, with_change, chart = filters.fill(indicators, bool(campaign.previous_id))
-    table = consolidated.build(campaign, sort, descending, with_change)
-    return filters, table, chart
+    values = filters.fill(base["indicators"], bool(campaign.previous_id))
+    return filters, values, base
 
 
 def _page(rows):
@@ -51,11 +52,10 @@ def _sort_url(campaign, filters, code):
                    change="y" if filters.change.data else None, chart=filters.chart.data or None)
 
 
-@bp.route("/campaigns/<int:campaign_id>/data")
-@access(*STAFF)
-def campaign_data(campaign_id):
-    campaign = campaign_or_404(campaign_id)
-    filters, table, chart = _filtered(campaign)
+def _table_html(campaign, filters, values):
+    """The table fragment: rows of the page, summary rows and the chosen indicator's charts."""
+    sort, descending, with_change, chart = values
+    table = consolidated.build(campaign, sort, descending, with_change)
     indicator = next((i for i in table["indicators"] if i.code == chart), None)
     kinds = [k for k in CHART_KINDS if k != "dynamics"
              or table["previous_means"].get(chart) is not None and campaign.previous_id]
@@ -63,12 +63,33 @@ def campaign_data(campaign_id):
     chart_urls = [(CHART_CAPTIONS[kind].format(name=indicator.name) if indicator else "",
                    url_for("monitoring.campaign_data_chart", campaign_id=campaign.id,
                            code=chart, chart=kind, v=version)) for kind in kinds]
-    return render_page_or_fragment(
-        "monitoring/data.html", "monitoring/_data_table.html", campaign=campaign, table=table,
-        filters=filters, page=_page(table["rows"]), chart_indicator=indicator,
-        chart_urls=chart_urls if indicator else [], counted_note=opendata.counted_note(table),
-        sort_url=lambda code: _sort_url(campaign, filters, code),
-        can_publish=current_user.role in PUBLISHERS)
+    sort_urls = {code: _sort_url(campaign, filters, code)
+                 for code in consolidated.sort_keys(table["indicators"])}
+    return render_template(
+        "monitoring/_data_table.html", campaign=campaign, table=table,
+        page=_page(table["rows"]), chart_indicator=indicator,
+        chart_urls=chart_urls if indicator else [], sort_url=sort_urls.get)
+
+
+@bp.route("/campaigns/<int:campaign_id>/data")
+@access(*STAFF)
+def campaign_data(campaign_id):
+    """The consolidated table. Its fragment is rendered once per state of the data and query
+    (500 schools × 30 indicators is a large template): sorting and paging come from the cache
+    until a report changes."""
+    campaign = campaign_or_404(campaign_id)
+    filters, values, base = _filtered(campaign)
+    key = ("data page", data_cache.fingerprint(campaign), request.query_string)
+    filters_html, table_html = data_cache.pages.get_or_compute(key, lambda: (
+        render_template("monitoring/_data_filters.html", campaign=campaign, filters=filters),
+        _table_html(campaign, filters, values)))
+    if wants_fragment():
+        return table_html
+    return render_template("monitoring/data.html", campaign=campaign, filters=filters,
+                           table=base, filters_html=Markup(filters_html),
+                           table_html=Markup(table_html),
+                           counted_note=opendata.counted_note(base),
+                           can_publish=current_user.role in PUBLISHERS)
 
 
 @bp.route("/campaigns/<int:campaign_id>/data/charts/<string(maxlength=30):code>/"
@@ -105,7 +126,8 @@ def campaign_data_chart(campaign_id, code, chart):
 @access(*STAFF)
 def campaign_data_xlsx(campaign_id):
     campaign = campaign_or_404(campaign_id)
-    _, table, _ = _filtered(campaign)
+    _, (sort, descending, with_change, _), _ = _filtered(campaign)
+    table = consolidated.build(campaign, sort, descending, with_change)
     return send_bytes(opendata.xlsx_bytes(table), opendata.file_name(campaign, "xlsx"))
 
 

@@ -6,12 +6,15 @@ value per school and indicator, and returns the open campaign's id; run.py drive
 with wrk. `chart_times()` draws the charts of the note for 500 schools and prints the time per
 chart.
 
-Run alone (the chart times only): `python -m tests.bench.monitoring_data_bench`."""
+Run alone: `python -m tests.bench.monitoring_data_bench` (the chart times), with `--load` the
+data page against the bare page too."""
 import random
 import time
 from datetime import date
 
 INDICATORS = 30
+SEEDED = {}  # seed() leaves the campaign's id here for case() (run.py keeps _prepare's return)
+NAME = "consolidated data, 500 × 30"
 # Extra catalogue indicators so a form has 30 (migration 0014 seeds 13).
 EXTRA = [(f"bench_{n:02d}", f"Показатель мониторинга № {n}", ("%", "чел.", "ур.")[n % 3],
           ("percent", "int", "decimal")[n % 3]) for n in range(1, 31)]
@@ -85,7 +88,59 @@ def seed(user):
                         period_start=date(2026, 9, 1), period_end=date(2026, 12, 31),
                         deadline=date(2027, 1, 15), status="open", methodist=user.id,
                         previous=previous.id)
+    SEEDED["campaign_id"] = current.id
     return current.id
+
+
+def case(port, cookie, opener):
+    """(name, URL, cookie) of the data page for wrk, after checking it shows 50 of 500 rows
+    and warming every worker's table cache (the first request reads all 30 000 values)."""
+    url = f"http://127.0.0.1:{port}/monitoring/campaigns/{SEEDED['campaign_id']}/data?sort=share_2"
+    for _ in range(8):
+        page = opener.open(url).read().decode()
+    rows = page.count('<tr id="report-')
+    assert rows == 50 and "Школ: 500" in page and 'id="summary-median"' in page, \
+        f"the data page shows {rows} rows, expected 50 of 500 with the summary"
+    return NAME, url, cookie
+
+
+def report(results, bare_name):
+    rate, p50, p95, errors = results[NAME]
+    bare_rate, _, bare_p95, _ = results[bare_name]
+    return (f"{NAME} (50 rows shown, sorted by an indicator, summary over 500): p95 {p95:.1f} ms, "
+            f"p50 {p50:.1f} ms, {rate:.1f} req/s, errors {errors}; app/bare {rate / bare_rate:.2f} "
+            f"(bare p95 {bare_p95:.1f} ms); target p95 < 150 ms: "
+            f"{'met' if p95 < 150 and not errors else 'NOT met'}")
+
+
+def load():
+    """Only this page against the bare page, on run.py's database (for working on it)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from tests.bench import monitoring_data_bench as this  # run.py seeds that module, not __main__
+    from tests.bench import run
+    tmp = tempfile.mkdtemp(prefix="opora-bench-data-")
+    servers = []
+    try:
+        env, *_ = run._prepare(tmp)
+        app_port, bare_port = run._free_port(), run._free_port()
+        servers.append(run._serve(env, "app:app", app_port))
+        servers.append(run._serve(env, "tests.bench.bare_app:app", bare_port))
+        cookie, opener = run._login(app_port)
+        script = Path(tmp, "report.lua")
+        script.write_text(run.LUA)
+        bare = "bare Flask+peewee, 50 rows"
+        results = {bare: run._wrk(f"http://127.0.0.1:{bare_port}/", None, str(script))}
+        name, url, cookie = this.case(app_port, cookie, opener)
+        results[name] = run._wrk(url, cookie, str(script))
+        print(this.report(results, bare))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def chart_times(campaign_id=None):
@@ -123,4 +178,7 @@ def chart_times(campaign_id=None):
 
 
 if __name__ == "__main__":
+    import sys
+    if "--load" in sys.argv[1:]:
+        load()
     print("\n".join(chart_times()))

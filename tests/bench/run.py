@@ -87,6 +87,8 @@ def _prepare(tmp):
         programme = create_programme(school, teacher.id, 2026)
         roadmap_id, import_seconds = _import_roadmap(centre, user)
         _partnerships(user)
+        from tests.bench import monitoring_data_bench  # a campaign of 500 schools × 30 indicators
+        monitoring_data_bench.seed(user)
     return env, programme.id, roadmap_id, import_seconds
 
 
@@ -219,6 +221,8 @@ def main(batch_only=False):
                  ("bare Flask+peewee, 50 rows", f"http://127.0.0.1:{bare_port}/", None),
                  ("partnerships page, 200 pairs", f"http://127.0.0.1:{app_port}/partnerships/",
                   cookie)]
+        from tests.bench import monitoring_data_bench
+        cases.append(monitoring_data_bench.case(app_port, cookie, opener))
         if batch_only:
             cases = cases[:1]
         print(f"cores: {os.cpu_count()}, gunicorn workers: {WORKERS}, wrk: {CONNECTIONS} "
@@ -253,6 +257,7 @@ def main(batch_only=False):
         print(f"{name}: p95 {p95:.1f} ms, {rate:.1f} req/s; app/bare {rate / bare:.2f} "
               f"(bare {bare:.1f} req/s, p95 {results[cases[3][0]][2]:.1f} ms); target p95 < 150 ms: "
               f"{'met' if p95 < 150 and not errors else 'NOT met'}")
+        print(monitoring_data_bench.report(results, cases[3][0]))
         from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
         print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
@@ -267,6 +272,8 @@ def main(batch_only=False):
     print("\n".join(docs_bench.run()))
     from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
     print("\n".join(partnerships_bench.run()))
+    from tests.bench import monitoring_data_bench  # the charts of the data page and the note
+    print("\n".join(monitoring_data_bench.chart_times()))
 
 
 if __name__ == "__main__":
