@@ -266,5 +266,11 @@ def test_change_from_the_previous_period_in_percentage_points(make_org, make_cam
     assert summary_of(table, "previous_mean")["share_2"] == "12,4"
     html = login_as("centre").get(f"/monitoring/campaigns/{campaign.id}/data?change=y"
                                   ).get_data(as_text=True)
-    assert "▼&nbsp;2,6&nbsp;п. п." in html and "Среднее в предыдущем периоде" in html
+    assert "▼&nbsp;2,6&nbsp;п.\u00a0п." in html and "Среднее в предыдущем периоде" in html
     assert "/data/charts/participants/dynamics.png" in html
+
+
+def test_the_public_menu_marks_the_open_data_section(http):
+    html = http.get("/monitoring/open-data/").get_data(as_text=True)
+    assert 'aria-current="page" href="/monitoring/open-data/"' in html
+    assert 'aria-current="page" href="/docs/"' in http.get("/docs/").get_data(as_text=True)

@@ -236,7 +236,11 @@ def dynamics(periods, series, unit="", title=""):
                         textcoords="offset points", ha="center", fontsize=FONT_SIZE - 1)
     ax.set_xticks(positions, [str(p) for p in periods])
     ax.set_xlim(-0.5, len(periods) - 0.5)
-    ax.margins(y=0.2)
+    drawn = [v for _, values in series for v in _numbers(values) if v is not None]
+    if drawn and min(drawn) >= 0:  # from zero: a change of 0,7 must not look like a collapse
+        ax.set_ylim(0, max(drawn) * 1.2 or 1)
+    else:
+        ax.margins(y=0.2)
     ax.yaxis.set_major_locator(MaxNLocator(6))
     _tick_formatter(ax.yaxis)
     ax.set_ylabel(_axis_label(unit))
