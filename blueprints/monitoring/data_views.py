@@ -190,20 +190,27 @@ def open_data():
     return render_template("monitoring/data_open.html", campaigns=list(opendata.published()))
 
 
+def _open_file(campaign, extension):
+    """The file's bytes, made once per state of the data (public URLs are asked often)."""
+    make = opendata.csv_bytes if extension == "csv" else opendata.json_bytes
+    return data_cache.pages.get_or_compute(
+        ("open data", data_cache.fingerprint(campaign), extension),
+        lambda: make(consolidated.build(campaign)))
+
+
 @bp.route("/open-data/<int:dataset_id>.csv")
 @access(ANONYMOUS)
 def open_data_csv(dataset_id):
     campaign = _published_or_404(dataset_id)
-    return _open_response(opendata.csv_bytes(consolidated.build(campaign)),
-                          "text/csv; charset=utf-8", campaign, "csv")
+    return _open_response(_open_file(campaign, "csv"), "text/csv; charset=utf-8", campaign,
+                          "csv")
 
 
 @bp.route("/open-data/<int:dataset_id>.json")
 @access(ANONYMOUS)
 def open_data_json(dataset_id):
     campaign = _published_or_404(dataset_id)
-    return _open_response(opendata.json_bytes(consolidated.build(campaign)),
-                          "application/json", campaign, "json")
+    return _open_response(_open_file(campaign, "json"), "application/json", campaign, "json")
 
 
 @bp.route("/campaigns/<int:campaign_id>/note", methods=["GET", "POST"])
