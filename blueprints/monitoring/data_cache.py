@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from flask import current_app, has_app_context
 from peewee import Case, fn
 
 from models import CampaignIndicator, MonitoringReport, db
@@ -46,9 +47,19 @@ class Store:
             self.entries.clear()
 
 
-tables = Store(8)  # ≈ 5 MB each for 500 × 30
-images = Store(64)  # chart PNGs, 50–200 KB each
-pages = Store(64)  # rendered table fragments (sort × order × page), ≈ 200 KB each
+SIZES = {"tables": 8,  # ≈ 5 MB each for 500 × 30
+         "images": 64,  # chart PNGs, 50–200 KB each
+         "pages": 64}  # rendered fragments (sort × order × page) and open-data files
+
+
+def store(name):
+    """The app's store `name` (one set per app: tests never see another app's entries); without
+    an app context, a store that keeps nothing."""
+    if not has_app_context():
+        return Store(0)
+    stores = current_app.extensions.setdefault("monitoring_data_cache", {})
+    found = stores.get(name)
+    return found if found is not None else stores.setdefault(name, Store(SIZES[name]))
 
 
 def fingerprint(campaign):
@@ -77,7 +88,7 @@ def _fingerprint(campaign):
 
 def get_or_compute(campaign, variant, compute):
     """The table of `campaign` in `variant` (with or without the change) from the cache."""
-    return tables.get_or_compute((fingerprint(campaign), variant), compute)
+    return store("tables").get_or_compute((fingerprint(campaign), variant), compute)
 
 
 def version(campaign):

@@ -80,7 +80,7 @@ def campaign_data(campaign_id):
     campaign = campaign_or_404(campaign_id)
     filters, values, base = _filtered(campaign)
     key = ("data page", data_cache.fingerprint(campaign), request.query_string)
-    filters_html, table_html = data_cache.pages.get_or_compute(key, lambda: (
+    filters_html, table_html = data_cache.store("pages").get_or_compute(key, lambda: (
         render_template("monitoring/_data_filters.html", campaign=campaign, filters=filters),
         _table_html(campaign, filters, values)))
     if wants_fragment():
@@ -115,7 +115,7 @@ def campaign_data_chart(campaign_id, code, chart):
             [campaign.period_label], [("Среднее по муниципалитету", [table["means"].get(code)])],
             unit=indicator.unit or "")
 
-    png = data_cache.images.get_or_compute((fingerprint, code, chart), draw)
+    png = data_cache.store("images").get_or_compute((fingerprint, code, chart), draw)
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = f"private, max-age={CHART_AGE}"
     response.set_etag(data_cache.version(campaign) + code + chart)
@@ -193,7 +193,7 @@ def open_data():
 def _open_file(campaign, extension):
     """The file's bytes, made once per state of the data (public URLs are asked often)."""
     make = opendata.csv_bytes if extension == "csv" else opendata.json_bytes
-    return data_cache.pages.get_or_compute(
+    return data_cache.store("pages").get_or_compute(
         ("open data", data_cache.fingerprint(campaign), extension),
         lambda: make(consolidated.build(campaign)))
 
