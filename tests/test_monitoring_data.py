@@ -138,7 +138,7 @@ def test_charts_are_png_with_a_versioned_url_and_an_etag(world, login_as):
     assert response.data.startswith(b"\x89PNG") and "private" in response.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
-    for bad in ("measures/bars.png", "share_2/pie.png", "nonsense/bars.png"):
+    for bad in ("measures/bars.png", "has_iom/bars.png", "share_2/pie.png", "nonsense/bars.png"):
         assert client.get(f"/monitoring/campaigns/{campaign.id}/data/charts/{bad}"
                           ).status_code == 404
 

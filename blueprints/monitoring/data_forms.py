@@ -3,8 +3,9 @@ indicator whose charts are shown): one form, no CSRF; an unknown value is ignore
 from wtforms import BooleanField, SelectField
 
 from ..core.forms import BaseForm, choices
-from . import consolidated, stats
+from . import consolidated
 
+CHARTED = ("int", "percent", "decimal")  # a chart of yes/no answers says nothing
 ORDERS = [("asc", "по возрастанию"), ("desc", "по убыванию")]
 
 
@@ -22,7 +23,7 @@ class DataFilterForm(BaseForm):
         """Choices from the campaign's form; (sort, descending, with_change, chart code)."""
         self.sort.choices = choices(list(consolidated.FIXED_SORTS.items())
                                     + [(i.code, i.name) for i in indicators])
-        numeric = [i for i in indicators if i.value_type in stats.NUMERIC]
+        numeric = [i for i in indicators if i.value_type in CHARTED]
         self.chart.choices = choices([(i.code, i.name) for i in numeric])
         sort = self.sort.data if self.sort.data in consolidated.sort_keys(indicators) else "school"
         self.sort.data = sort

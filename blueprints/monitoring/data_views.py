@@ -16,9 +16,9 @@ from ..core.downloads import send_bytes
 from ..core.forms import ConfirmForm
 from ..core.htmx import wants_fragment
 from ..core.pagination import Page
-from . import charts, consolidated, data_cache, opendata, reads, stats
+from . import charts, consolidated, data_cache, opendata, reads
 from .blueprint import bp, campaign_or_404
-from .data_forms import DataFilterForm
+from .data_forms import CHARTED, DataFilterForm
 
 PLACEHOLDER = "<p>{{ text }}</p>"  # replaced by the data pages being built
 PUBLISHERS = ("centre", "admin")
@@ -101,7 +101,7 @@ def campaign_data_chart(campaign_id, code, chart):
     campaign = campaign_or_404(campaign_id)
     fingerprint = data_cache.fingerprint(campaign)
     indicator = next((i for i in reads.form_indicators(campaign.id)
-                      if i.code == code and i.value_type in stats.NUMERIC), None)
+                      if i.code == code and i.value_type in CHARTED), None)
     if indicator is None or chart not in CHART_KINDS:
         raise NotFound()
 
