@@ -16,7 +16,7 @@ from ..core.downloads import send_bytes
 from ..core.forms import ConfirmForm
 from ..core.htmx import wants_fragment
 from ..core.pagination import Page
-from . import charts, consolidated, data_cache, opendata, reads
+from . import consolidated, data_cache, opendata, reads
 from .blueprint import bp, campaign_or_404
 from .data_forms import CHARTED, DataFilterForm
 
@@ -106,6 +106,7 @@ def campaign_data_chart(campaign_id, code, chart):
         raise NotFound()
 
     def draw():
+        from . import charts  # matplotlib loads on the first chart, not with every worker or CLI
         table = consolidated.build(campaign)
         names, values = consolidated.series(table, code)
         drawn = charts.indicator_set(campaign, indicator, names, values,
