@@ -115,6 +115,12 @@ def test_sorting_by_an_indicator_through_htmx_returns_the_fragment(world, login_
     order = [html.index(f"МБОУ «СШ № {n}»") for n in (2, 1, 3, 4)]
     assert order == sorted(order)
     assert 'aria-sort="descending"' in html
+    # the filters follow a header click out of band (not when they made the request)
+    assert 'id="data-filters" hx-swap-oob="true"' in html
+    assert '<option selected value="share_2">' in html
+    from_form = client.get(f"/monitoring/campaigns/{campaign.id}/data?sort=share_2&order=desc",
+                           headers={"HX-Request": "true", "HX-Trigger": "data-filters"})
+    assert "hx-swap-oob" not in from_form.get_data(as_text=True)
     # an unknown column or order is ignored, never a 500
     assert client.get(f"/monitoring/campaigns/{campaign.id}/data?sort=%3Cx%3E&order=up&page=-4"
                       ).status_code == 200

@@ -80,11 +80,16 @@ def campaign_data(campaign_id):
     campaign = campaign_or_404(campaign_id)
     filters, values, base = _filtered(campaign)
     key = ("data page", data_cache.fingerprint(campaign), request.query_string)
-    filters_html, table_html = data_cache.store("pages").get_or_compute(key, lambda: (
-        render_template("monitoring/_data_filters.html", campaign=campaign, filters=filters),
-        _table_html(campaign, filters, values)))
+    filters_html, filters_oob, table_html = data_cache.store("pages").get_or_compute(
+        key, lambda: (*(render_template("monitoring/_data_filters.html", campaign=campaign,
+                                        filters=filters, oob=oob) for oob in (False, True)),
+                      _table_html(campaign, filters, values)))
     if wants_fragment():
-        return table_html
+        # A header click sorts too: the filters follow it (out of band), so the next change
+        # of a select does not bring the old order back.
+        if request.headers.get("HX-Trigger") == "data-filters":
+            return table_html
+        return table_html + filters_oob
     return render_template("monitoring/data.html", campaign=campaign, filters=filters,
                            table=base, filters_html=Markup(filters_html),
                            table_html=Markup(table_html),
