@@ -280,3 +280,11 @@ def test_the_public_menu_marks_the_open_data_section(http):
     html = http.get("/monitoring/open-data/").get_data(as_text=True)
     assert 'aria-current="page" href="/monitoring/open-data/"' in html
     assert 'aria-current="page" href="/docs/"' in http.get("/docs/").get_data(as_text=True)
+
+
+def test_sorting_by_report_status(app, world):
+    campaign, _ = world
+    with db.connection_context():
+        table = consolidated.build(MonitoringCampaign.get_by_id(campaign.id), sort="status")
+    assert [r["report"].status for r in table["rows"]] == [
+        "draft", "submitted", "accepted", "accepted"]
