@@ -62,7 +62,8 @@ def test_summary_rows_count_only_submitted_and_accepted_reports(app, world):
     assert summary_of(table, "min")["share_2"] == "0"
     assert summary_of(table, "max")["participants"] == "40"
     assert summary_of(table, "count")["measures"] == ""
-    assert summary_of(table, "total")["has_iom"] == "2"  # two «да»
+    assert summary_of(table, "total")["has_iom"] == "2"  # two «да» of three
+    assert summary_of(table, "mean")["has_iom"] == "67\u00a0% «да»"
     draft = next(r for r in table["rows"] if r["report"].status == "draft")
     assert all(cell["text"] == "" for cell in draft["cells"])  # a draft's values are not shown
 

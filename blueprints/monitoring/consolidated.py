@@ -86,26 +86,34 @@ def sort_keys(indicators):
     return list(FIXED_SORTS) + [i.code for i in indicators]
 
 
-def _summary_cells(indicators, summary, key):
+def _summary_cells(indicators, summary, key, yes):
+    """The cells of one summary row; `yes` = {code: number of «да»} for yes/no indicators
+    (stats rounds the mean to 0,1, too coarse for a share of answers)."""
     cells = []
     for indicator in indicators:
         figures = summary.get(indicator.code)
         value = figures.get(key) if figures else None
-        if indicator.value_type == "bool" and figures and key not in ("count",):
+        if indicator.value_type == "bool" and figures and key != "count":
             # yes/no: the number of «да» as the total, their share as the mean; no median
-            if key == "total":
-                value = Decimal(figures["mean"] or 0) * figures["count"] if figures[
-                    "count"] else None
-                value = None if value is None else value.to_integral_value()
-            elif key == "mean" and figures["mean"] is not None:
-                cells.append({"text": f"{text_of(figures['mean'] * 100, 0)}\u00a0% «да»",
-                              "number": figures["mean"], "change": None})
+            count = figures["count"]
+            value = None
+            if key == "total" and count:
+                value = Decimal(yes.get(indicator.code, 0))
+            elif key == "mean" and count:
+                share = Decimal(yes.get(indicator.code, 0)) / count
+                cells.append({"text": f"{text_of(share * 100, 0)}\u00a0% «да»",
+                              "number": share, "change": None})
                 continue
-            else:
-                value = None
         cells.append({"text": text_of(value) if value is not None else "",
                       "number": value, "change": None})
     return cells
+
+
+def _yes(indicators, rows, side):
+    """{code: number of «да»} of the yes/no indicators in `side` ("values" or "previous")."""
+    codes = [i.code for i in indicators if i.value_type == "bool"]
+    return {code: sum(1 for row in rows if getattr(row[side].get(code), "number", None))
+            for code in codes}
 
 
 def compute(campaign, with_change=False, figs=None):
@@ -120,12 +128,15 @@ def compute(campaign, with_change=False, figs=None):
         rows.append({"school": row["school"], "report": row["report"], "counted": counted,
                      "cells": cells})
     rows.sort(key=_by_name)
+    counted_rows = [row for row in figs["rows"] if row["report"].status in stats.COUNTED]
+    yes = _yes(indicators, counted_rows, "values")
     summary = [{"key": key, "label": label,
-                "cells": _summary_cells(indicators, figs["summary"], key)}
+                "cells": _summary_cells(indicators, figs["summary"], key, yes)}
                for key, label in SUMMARY_ROWS]
     if with_change and campaign.previous_id:
         summary.append({"key": "previous_mean", "label": "Среднее в предыдущем периоде",
-                        "cells": _summary_cells(indicators, figs["previous_summary"], "mean")})
+                        "cells": _summary_cells(indicators, figs["previous_summary"], "mean",
+                                                _yes(indicators, figs["rows"], "previous"))})
     means = {code: figures["mean"] for code, figures in figs["summary"].items()}
     previous_means = {code: figures["mean"] for code, figures in
                       figs["previous_summary"].items()}
