@@ -145,6 +145,9 @@ def test_charts_are_png_with_a_versioned_url_and_an_etag(world, login_as):
     assert response.data.startswith(b"\x89PNG") and "private" in response.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+    # no previous period: the dynamics shows the one period there is, never a 500
+    lone = client.get(f"/monitoring/campaigns/{campaign.id}/data/charts/share_2/dynamics.png")
+    assert lone.status_code == 200 and lone.data.startswith(b"\x89PNG")
     for bad in ("measures/bars.png", "has_iom/bars.png", "share_2/pie.png", "nonsense/bars.png"):
         assert client.get(f"/monitoring/campaigns/{campaign.id}/data/charts/{bad}"
                           ).status_code == 404
