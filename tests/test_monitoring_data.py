@@ -292,3 +292,17 @@ def test_sorting_by_report_status(app, world):
         table = consolidated.build(MonitoringCampaign.get_by_id(campaign.id), sort="status")
     assert [r["report"].status for r in table["rows"]] == [
         "draft", "submitted", "accepted", "accepted"]
+
+
+def test_dynamics_follows_the_chain_of_previous_periods(app, make_org, make_campaign):
+    school = make_org(kind="school", short_name="МБОУ «СШ № 8»")
+    chain = None
+    for label, share in (("I полугодие 2025/2026", "15"), ("II полугодие 2025/2026", "12,4"),
+                         ("I полугодие 2026/2027", "9,8")):
+        chain = make_campaign(schools=[school], codes=CODES, period_label=label,
+                              previous=chain.id if chain else None)
+        fill(chain, school, "accepted", share_2=share)
+    with db.connection_context():
+        labels, means = consolidated.periods(MonitoringCampaign.get_by_id(chain.id), "share_2")
+    assert labels == ["I полугодие 2025/2026", "II полугодие 2025/2026", "I полугодие 2026/2027"]
+    assert [str(m) for m in means] == ["15.0", "12.4", "9.8"]

@@ -19,10 +19,13 @@ API:
         only; «да» = 1), "change": stats.change(...) + {"text": «2,6»} | None}
 - sort_keys(indicators) → the valid `sort` values: "school", "status" and indicator codes.
 - text_of(value, places=None) → «12 345,5»: a number as the table prints it.
+- series(table, code) → (names, values): the counted schools' values of one indicator.
+- periods(campaign, code, limit=4) → (labels, means): the municipal mean over the chain of
+  previous periods, oldest first (for charts.dynamics).
 """
 from decimal import Decimal
 
-from models import REPORT_STATUSES
+from models import REPORT_STATUSES, MonitoringCampaign
 
 from ..core.filters import number
 from . import stats
@@ -197,3 +200,20 @@ def series(table, code):
     return ([r["school"].short_name for r in rows],
             [None if r["cells"][index]["number"] is None else float(r["cells"][index]["number"])
              for r in rows])
+
+
+def periods(campaign, code, limit=4):
+    """([period labels], [municipal means]) of one indicator over the campaign and the
+    campaigns before it (`previous`, then its `previous`…), oldest first, at most `limit`
+    periods; each mean over that period's own counted reports (None where the indicator was
+    not asked). Each earlier table comes from the cache like this one."""
+    chain, seen = [campaign], {campaign.id}
+    while len(chain) < limit and chain[-1].previous_id and chain[-1].previous_id not in seen:
+        earlier = MonitoringCampaign.get_or_none(id=chain[-1].previous_id)
+        if earlier is None:
+            break
+        chain.append(earlier)
+        seen.add(earlier.id)
+    chain.reverse()
+    return ([c.period_label for c in chain],
+            [build(c)["means"].get(code) for c in chain])

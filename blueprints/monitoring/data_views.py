@@ -25,7 +25,7 @@ PUBLISHERS = ("centre", "admin")
 CHART_KINDS = ("bars", "distribution", "dynamics")
 CHART_CAPTIONS = {"bars": "{name}: по школам и среднее по муниципалитету",
                   "distribution": "{name}: распределение школ",
-                  "dynamics": "{name}: среднее по муниципалитету в текущем и предыдущем периодах"}
+                  "dynamics": "{name}: среднее по муниципалитету по периодам"}
 CHART_AGE = 86400  # a chart URL carries the data's version: a new state is a new URL
 
 
@@ -112,14 +112,14 @@ def campaign_data_chart(campaign_id, code, chart):
 
     def draw():
         from . import charts  # matplotlib loads on the first chart, not with every worker or CLI
+        if chart == "dynamics":  # the mean over this period and up to three before it
+            labels, means = consolidated.periods(campaign, code)
+            return charts.dynamics(labels, [("Среднее по муниципалитету", means)],
+                                   unit=indicator.unit or "")
         table = consolidated.build(campaign)
         names, values = consolidated.series(table, code)
-        drawn = charts.indicator_set(campaign, indicator, names, values,
-                                     table["means"].get(code), table["previous_means"].get(code),
-                                     kinds=(chart,))
-        return drawn[0][2] if drawn else charts.dynamics(
-            [campaign.period_label], [("Среднее по муниципалитету", [table["means"].get(code)])],
-            unit=indicator.unit or "")
+        return charts.indicator_set(campaign, indicator, names, values,
+                                    table["means"].get(code), kinds=(chart,))[0][2]
 
     png = data_cache.store("images").get_or_compute((fingerprint, code, chart), draw)
     response = Response(png, mimetype="image/png")
