@@ -87,6 +87,8 @@ def _prepare(tmp):
         programme = create_programme(school, teacher.id, 2026)
         roadmap_id, import_seconds = _import_roadmap(centre, user)
         _partnerships(user)
+        from tests.bench import monitoring_data_bench  # a campaign of 500 schools × 30 indicators
+        monitoring_data_bench.seed(user)
     return env, programme.id, roadmap_id, import_seconds
 
 
@@ -219,6 +221,8 @@ def main(batch_only=False):
                  ("bare Flask+peewee, 50 rows", f"http://127.0.0.1:{bare_port}/", None),
                  ("partnerships page, 200 pairs", f"http://127.0.0.1:{app_port}/partnerships/",
                   cookie)]
+        from tests.bench import monitoring_data_bench
+        cases.append(monitoring_data_bench.case(app_port, cookie, opener))
         if batch_only:
             cases = cases[:1]
         print(f"cores: {os.cpu_count()}, gunicorn workers: {WORKERS}, wrk: {CONNECTIONS} "
@@ -258,6 +262,7 @@ def main(batch_only=False):
         from tests.bench import monitoring_bench  # the campaign page, 500 schools × 30 indicators
         print("\n".join(monitoring_bench.run(app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), results[cases[3][0]])))
+        print(monitoring_data_bench.report(results, cases[3][0]))
         from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
         print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
@@ -272,6 +277,8 @@ def main(batch_only=False):
     print("\n".join(docs_bench.run()))
     from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
     print("\n".join(partnerships_bench.run()))
+    from tests.bench import monitoring_data_bench  # the charts of the data page and the note
+    print("\n".join(monitoring_data_bench.chart_times()))
 
 
 if __name__ == "__main__":
