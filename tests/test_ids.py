@@ -70,7 +70,7 @@ LISTS = {
     "/meetings/": ("body",),
     "/programmes/": ("status",),
     "/roadmaps/": (),
-    "/roadmaps/documents": ("q",),
+    "/evidence-documents": ("q",),
 }
 QUERY_VALUES = ("0", "-1", str(10**30), "abc", "", "%00", "9999-99", "9999-12", "0000-01", "²²²²-01",
                 "-" + str(10**30), "1e309", "nan")

@@ -118,7 +118,7 @@ def test_evidence_cites_only_documents_the_school_may_cite(world, app):
     _, partner, stranger = world["orgs"]
     foreign = create_document(app, stranger.id, title="Чужой приказ zqx")
     own = create_document(app, partner.id, title="Свой приказ zqx")
-    picker = world["partner"].get("/partnerships/evidence-documents?q=zqx").get_data(as_text=True)
+    picker = world["partner"].get("/evidence-documents?q=zqx").get_data(as_text=True)
     assert "Свой приказ" in picker and "Чужой приказ" not in picker
     url = f"/partnerships/rows/{row.id}/evidence"
     response = world["partner"].post(url, data={"kind": "document", "document": foreign.id})

@@ -167,7 +167,7 @@ def test_evidence_from_the_register_is_in_the_report_with_its_number(roadmap, ma
                                                                        make_org):
     centre, activity = roadmap["centre"], roadmap["activities"][0]
     document = make_document(make_org(kind="department").id)
-    found = centre.get(f"/roadmaps/documents?q={document.number}", headers=HX)
+    found = centre.get(f"/evidence-documents?q={document.number}", headers=HX)
     assert f'value="{document.id}"' in found.get_data(as_text=True)
     assert centre.post(f"/roadmaps/activities/{activity.id}/evidence", data={
         "kind": "document", "document": str(document.id)}).status_code == 303

@@ -136,11 +136,11 @@ def test_a_school_reaches_no_other_organisations_unpublished_document(app, scene
     # The evidence picker, by every foreign title and number and by the common prefix.
     for document in foreign:
         for text in filter(None, (document.title, document.number, "zqx")):
-            response = client.get(f"/roadmaps/documents?q={text}", headers=HX)
+            response = client.get(f"/evidence-documents?q={text}", headers=HX)
             assert response.status_code == 200
             assert_clean(response, markers, f"picker q={text}")
     own = scene["a"]["docs"]["registered"]
-    assert own.number in client.get("/roadmaps/documents?q=zqx", headers=HX).get_data(
+    assert own.number in client.get("/evidence-documents?q=zqx", headers=HX).get_data(
         as_text=True)  # the picker works: it lists the school's own
 
     # Every form field that takes a document id: the evidence form refuses a foreign one.
@@ -224,7 +224,7 @@ def test_no_listing_shows_another_schools_unpublished_records(app, scene, viewer
                 assert response.status_code < 500, (rule.rule, query, response.status_code)
                 assert_clean(response, markers, f"{rule.rule}{query}")
         walked.add(rule.endpoint)
-    assert {"documents.index", "roadmaps.documents", "roadmaps.index", "programmes.index",
+    assert {"documents.index", "core.evidence_documents", "roadmaps.index", "programmes.index",
             "orgs.index", "publications.index", "publications.register_csv",
             "publications.feed", "core.index"} <= walked
     # Not vacuous: the school's own records and everyone's published ones are listed.

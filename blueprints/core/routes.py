@@ -1,7 +1,8 @@
-"""The home page: the user's work inbox (core/inbox.py) first, then the figures of the role."""
+"""The home page (the user's work inbox, core/inbox.py, then the figures of the role) and the
+register-document picker every evidence form shares."""
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from peewee import Case, fn
@@ -9,7 +10,7 @@ from peewee import Case, fn
 from models import Organization, User
 
 from ..auth.access import ALL_USERS, access
-from . import inbox
+from . import evidence, inbox
 
 bp = Blueprint("core", __name__)
 
@@ -28,6 +29,15 @@ def _school_counts():
     ).tuples().get()
     return {"organizations": total, "schools": schools or 0, "low_result": low or 0,
             "leaders": leaders or 0}
+
+
+@bp.route("/evidence-documents")
+@access(*ALL_USERS)
+def evidence_documents():
+    """htmx: register documents the user may cite, matching the typed number or title — the
+    one picker of every evidence form (road maps, plan rows, report attachments)."""
+    documents = evidence.registered_documents(current_user, request.args.get("q", ""))
+    return render_template("core/_evidence_documents.html", documents=documents)
 
 
 @bp.route("/")

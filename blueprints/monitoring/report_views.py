@@ -326,14 +326,6 @@ def report_evidence_file(report_evidence_id):
     return evidence.send_file(item)
 
 
-@bp.route("/evidence-documents")
-@access(*ALL_USERS)
-def report_evidence_documents():
-    """htmx: register documents matching the typed number or title, to attach to a report."""
-    return render_template("core/_evidence_documents.html",
-                           documents=evidence.registered_documents(current_user,
-                                                                   request.args.get("q", "")))
-
 
 # --- the .xlsx template and the import of many schools' values -------------------------------
 

@@ -146,14 +146,6 @@ def row_evidence_file(plan_evidence_id):
     return evidence.send_file(item)
 
 
-@bp.route("/evidence-documents")
-@access(*ALL_USERS)
-def evidence_documents():
-    """htmx: register documents matching the typed number or title, to pick as evidence."""
-    return render_template("core/_evidence_documents.html",
-                           documents=evidence.registered_documents(current_user,
-                                                                   request.args.get("q", "")))
-
 
 # --- the centre's view of a school year -------------------------------------------------------
 

@@ -444,14 +444,6 @@ def evidence_file(evidence_id):
     return evidence.send_file(item)
 
 
-@bp.route("/documents")
-@access(*ALL_USERS)
-def documents():
-    """htmx: register documents matching the typed number or title, to pick as evidence."""
-    return render_template("core/_evidence_documents.html",
-                           documents=evidence.registered_documents(current_user,
-                                                                   request.args.get("q", "")))
-
 
 # --- structure (centre and department) -----------------------------------------------------
 

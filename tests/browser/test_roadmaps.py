@@ -54,7 +54,7 @@ def test_centre_imports_a_roadmap_reports_execution_and_downloads_the_report(pag
 
     page.locator(f"#{row_id}").get_by_role("link", name=title).click()
     page.get_by_label("Вид").select_option("document")
-    with page.expect_response(lambda r: "/roadmaps/documents" in r.url):
+    with page.expect_response(lambda r: "/evidence-documents" in r.url):
         page.get_by_placeholder("Номер или слова заголовка").fill("мониторинга")
     choice = page.locator("#document-results input[type=radio]").first
     choice.check()
