@@ -11,7 +11,8 @@ from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meet
 from .monitoring import (CAMPAIGN_SCOPES, CAMPAIGN_STATUSES, REPORT_STATUSES, CampaignIndicator,
                          MonitoringCampaign, MonitoringReport, ReportEvidence, ReportRemark,
                          ReportValue)
-from .notification import EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, Notification, OutgoingMail
+from .notification import (EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, NOTIFICATION_KINDS,
+                           Notification, OutgoingMail)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
@@ -47,7 +48,8 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "current_school_year", "year_bounds", "PROCEDURES", "AssessmentResult",
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
-           "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "Notification", "OutgoingMail"]
+           "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
+           "OutgoingMail"]
 
 
 def make_db(url):

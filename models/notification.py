@@ -13,6 +13,21 @@ MAIL_STATUSES = {
     "sent": "отправлено",
     "failed": "не доставлено",
 }
+# What happened, as the list page and the mail subject name it.
+NOTIFICATION_KINDS = {
+    "programme_returned": "Программа возвращена на доработку",
+    "remark_added": "Новое замечание",
+    "programme_agreed": "Программа согласована",
+    "programme_approved": "Программа утверждена приказом",
+    "published": "Документ опубликован",
+    "confirmation_asked": "Ждёт вашего согласования",
+    "confirmation_cleared": "Согласование снято",
+    "report_accepted": "Отчёт принят",
+    "report_returned": "Отчёт возвращён",
+    "reminder": "Напоминание",
+    "deadline_soon": "Срок через 7 дней",
+    "overdue": "Срок прошёл",
+}
 MAIL_ATTEMPTS = 5  # then «не доставлено», for the admin to see and retry
 
 

@@ -11,9 +11,11 @@ from email.utils import formataddr, make_msgid
 from flask import current_app
 from huey import crontab
 
-from models import MAIL_ATTEMPTS, Notification, OutgoingMail, db, now
+from models import MAIL_ATTEMPTS, NOTIFICATION_KINDS, Notification, OutgoingMail, db, now
 
 from ..jobs.queue import app_context, huey
+from .filters import plural_ru
+from .urls import site_url
 
 SIGNATURE = "\n\n—\nОпора: {site}\nНастроить уведомления: {settings}"
 
@@ -22,16 +24,19 @@ def configured():
     return bool(current_app.config.get("SMTP_HOST"))
 
 
+def absolute(path):
+    """A link inside a letter: the configured site address and the in-app path."""
+    return site_url() + path if path.startswith("/") else path
+
+
 def _footer():
-    from .notify import absolute
     return SIGNATURE.format(site=current_app.config.get("SITE_NAME", ""),
                             settings=absolute("/notifications/settings"))
 
 
 def notification_mail(note):
     """{"subject", "body"} of an instant mail about one notification."""
-    from .notify import KINDS, absolute
-    title = KINDS.get(note.kind, "Уведомление")
+    title = NOTIFICATION_KINDS.get(note.kind, "Уведомление")
     link = f"\n\nОткрыть: {absolute(note.url)}" if note.url else ""
     return {"subject": f"Опора: {title.lower()}"[:300],
             "body": f"{note.text}{link}{_footer()}"}
@@ -39,8 +44,6 @@ def notification_mail(note):
 
 def digest_mail(notes):
     """{"subject", "body"} of the daily digest of a user's unmailed notifications."""
-    from .notify import absolute
-    from .filters import plural_ru
     lines = [f"• {n.text}" + (f"\n  {absolute(n.url)}" if n.url else "") for n in notes]
     count = len(notes)
     word = plural_ru(count, "событие", "события", "событий")

@@ -3,15 +3,15 @@ outbox (kept and undelivered mail, sent again on request)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import MAIL_STATUSES, Notification, OutgoingMail, User, now
+from models import MAIL_STATUSES, NOTIFICATION_KINDS, Notification, OutgoingMail, User, now
 
 from ..auth.access import ALL_USERS, access, get_visible_or_404
 from ..core import mail
 from ..core.audit import audit
 from ..core.errors import fail
 from ..core.forms import ConfirmForm
-from ..core.notify import KINDS
 from ..core.pagination import int_arg, paginate
+from ..core.urls import local_path
 from . import reminders  # noqa: F401  (declares the daily job on the queue)
 from .forms import SettingsForm
 
@@ -38,7 +38,7 @@ def index():
     if unread_only:
         query = query.where(Notification.read_at.is_null())
     page = paginate(query, int_arg("page", 1), current_app.config["PER_PAGE"])
-    return render_template("notifications/index.html", page=page, kinds=KINDS,
+    return render_template("notifications/index.html", page=page, kinds=NOTIFICATION_KINDS,
                            unread_only=unread_only, form=ConfirmForm())
 
 
@@ -51,8 +51,7 @@ def open_(notification_id):
     note = get_visible_or_404(_mine(), Notification, notification_id)
     Notification.update(read_at=now()).where((Notification.id == note.id)
                                              & Notification.read_at.is_null()).execute()
-    target = note.url if note.url.startswith("/") and not note.url.startswith("//") else None
-    return redirect(target or url_for("notifications.index"), code=303)
+    return redirect(local_path(note.url, url_for("notifications.index")), code=303)
 
 
 @bp.route("/read", methods=["POST"])
