@@ -177,6 +177,8 @@ POLICY = {
     "monitoring.report": USERS,  # a school only its own (others 404)
     "monitoring.campaign_data": STAFF,
     "monitoring.campaign_note": EDITORS,
+    "monitoring.note_chart": STAFF,
+    "monitoring.results_order_form": STAFF,  # the department registers, the centre drafts
 }
 
 

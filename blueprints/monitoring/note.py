@@ -17,7 +17,7 @@ from models import (GeneratedDocument, MonitoringCampaign, MonitoringReport, Org
                     ReportValue)
 
 from ..core.filters import NBSP, date_num, morph_analyzer, number
-from . import stats
+from . import charts, stats
 
 TABLED = ("int", "percent", "decimal", "bool")  # indicators with a table in the note
 MAX_CHARTS = 10  # a note of 30 indicators stays readable: the first ones get their charts
@@ -131,10 +131,13 @@ def draft_sentence(indicator, current, previous):
     now = figure(current, value_type, unit)
     if decimal_or_none(current) is None:
         return f"{name}: данных за период нет."
+    up, down, same = VERBS[gender_of_name(name)]
+    # «Доля обучающихся, получивших «2»,»: a participial phrase is closed before the verb
+    name = f"{name}," if "," in name else name
     if decimal_or_none(previous) is None:
         return f"{name} — {now} (за предыдущий период данных нет)."
-    up, down, same = VERBS[gender_of_name(name)]
-    before = figure(previous, value_type, unit)
+    # «с 12,4 % до 9,8 %», but «с 3 до 5 чел.»: a unit in words is said once
+    before = figure(previous, value_type, unit if value_type == "percent" else "")
     delta = decimal_or_none(current) - decimal_or_none(previous)
     if value_type == "percent":
         delta = delta.quantize(Decimal("0.1"))
@@ -319,6 +322,7 @@ def chart_specs(plain):
         unit = "%" if indicator["value_type"] == "percent" else indicator["unit"]
         mean = decimal_or_none(indicator["summary"].get("mean"))
         specs.append({"kind": "bars", "code": indicator["code"], "unit": unit,
+                      "higher_is_better": indicator["higher_is_better"],
                       "title": f"{indicator['name']} по ОО",
                       "labels": [s for s, _ in values], "values": [v for _, v in values],
                       "mean": float(mean) if mean is not None else None})
@@ -332,7 +336,8 @@ def chart_specs(plain):
             if len(values) >= 5:
                 specs.append({"kind": "distribution", "code": indicator["code"], "unit": unit,
                               "title": f"{indicator['name']}: распределение ОО по значениям",
-                              "values": [v for _, v in values]})
+                              "values": [v for _, v in values],
+                              "mean": float(mean) if mean is not None else None})
     return specs[:MAX_CHARTS]
 
 
@@ -348,24 +353,29 @@ def indicator_view(indicator, previous_label=""):
     figures = [("Среднее по ОО", "mean"), ("Минимум", "min"), ("Максимум", "max")]
     if value_type == "int":
         figures.insert(0, ("Всего по ОО", "total"))
+    # a mean of counts keeps its tenth (45,5 чел.); totals, minimum and maximum are whole
+    kinds = {"mean": "decimal" if value_type == "int" else value_type}
     municipal_rows = [{"label": label,
-                       "value": figure(summary.get(key), value_type, unit),
-                       "previous": figure(before.get(key), value_type, unit),
-                       "change": change_text(summary.get(key), before.get(key), indicator)}
+                       "value": figure(summary.get(key), kinds.get(key, value_type), unit),
+                       "previous": figure(before.get(key), kinds.get(key, value_type), unit),
+                       "change": change_text(summary.get(key), before.get(key),
+                                             dict(indicator, value_type=kinds.get(
+                                                 key, value_type)))}
                       for label, key in figures]
     limit = threshold_of(indicator)
+    chosen = decimal_or_none(indicator.get("threshold")) is not None
+    limit_type = "decimal" if value_type == "int" and chosen is False else value_type
     worse = worse_side(indicator)
     side = "ниже" if indicator["higher_is_better"] else "выше"
-    chosen = decimal_or_none(indicator.get("threshold")) is not None
     if limit is None or value_type == "bool":
         below = ""
     elif worse:
         count = len(worse)
         below = (f"Значение {side} {'порогового' if chosen else 'среднего по ОО'} "
-                 f"({figure(limit, value_type, unit)}) — у {count} ОО: {', '.join(worse)}.")
+                 f"({figure(limit, limit_type, unit)}) — у {count} ОО: {', '.join(worse)}.")
     else:
         below = (f"ОО со значением {side} {'порогового' if chosen else 'среднего'} "
-                 f"({figure(limit, value_type, unit)}) нет.")
+                 f"({figure(limit, limit_type, unit)}) нет.")
     current, earlier = municipal(indicator)
     return {"code": indicator["code"], "name": indicator["name"],
             "unit_label": "%" if value_type == "percent" else unit,
@@ -419,87 +429,14 @@ def general_paragraphs(plain):
 
 
 # --- charts ------------------------------------------------------------------------------------
-# One interface for the page and the document: draw(spec, dpi) → PNG bytes. The drawing itself
-# belongs to the campaign's chart module (charts.py); until it is merged these private
-# functions stand in for it.
 
-PRINT_DPI = 200  # 165 mm wide at 200 dpi: sharp on paper, ~40 KB a chart
-SCREEN_DPI = 100
-SIZE_INCHES = (6.5, 3.2)  # the text width of an A4 page with 30/15 mm margins
-
-
-def draw(spec, dpi=PRINT_DPI):
-    """The PNG of one chart spec (chart_specs)."""
-    return {"bars": _bars, "dynamics": _dynamics, "distribution": _distribution}[
-        spec["kind"]](spec, dpi)
-
-
-def _figure(dpi):
-    from matplotlib.figure import Figure  # the pyplot-free API: no global state, thread-safe
-    figure = Figure(figsize=SIZE_INCHES, dpi=dpi)
-    axes = figure.add_subplot()
-    axes.grid(axis="y", color="#d0d0d0", linewidth=0.5)
-    axes.set_axisbelow(True)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return figure, axes
-
-
-def _png(figure, dpi):
-    import io
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
-def _comma(value):
-    return number(Decimal(str(value)).quantize(Decimal("0.1"))).replace(NBSP, " ")
-
-
-def _bars(spec, dpi):
-    figure, axes = _figure(dpi)
-    values, positions = spec["values"], range(len(spec["values"]))
-    if len(values) > 60:  # hundreds of schools: one line each is as readable and far faster
-        axes.vlines(positions, 0, values, color="#4472c4", linewidth=max(0.3, 300 / len(values)))
-        axes.set_xticks([])
-        axes.set_xlabel(f"ОО ({len(values)})", fontsize=9)
-    else:
-        axes.bar(positions, values, color="#4472c4", width=0.7)
-        axes.set_xticks(list(positions), [_short(label) for label in spec["labels"]],
-                        rotation=45 if len(values) > 6 else 0,
-                        ha="right" if len(values) > 6 else "center", fontsize=8)
-    if spec.get("mean") is not None:
-        axes.axhline(spec["mean"], color="#c00000", linewidth=1.2,
-                     label=f"Среднее по ОО: {_comma(spec['mean'])} {spec['unit']}".strip())
-        axes.legend(fontsize=8, loc="upper right", frameon=False)
-    axes.set_ylabel(spec["unit"], fontsize=9)
-    axes.tick_params(axis="y", labelsize=8)
-    return _png(figure, dpi)
-
-
-def _dynamics(spec, dpi):
-    figure, axes = _figure(dpi)
-    positions = list(range(len(spec["values"])))
-    axes.plot(positions, spec["values"], color="#4472c4", marker="o", linewidth=1.5)
-    for x, y in zip(positions, spec["values"]):
-        axes.annotate(_comma(y), (x, y), textcoords="offset points", xytext=(0, 6),
-                      ha="center", fontsize=8)
-    axes.set_xticks(positions, spec["labels"], fontsize=8)
-    axes.set_ylabel(spec["unit"], fontsize=9)
-    axes.margins(x=0.1, y=0.2)
-    return _png(figure, dpi)
-
-
-def _distribution(spec, dpi):
-    figure, axes = _figure(dpi)
-    axes.hist(spec["values"], bins=min(10, max(3, len(set(spec["values"])))),
-              color="#4472c4", edgecolor="white")
-    axes.set_xlabel(spec["unit"], fontsize=9)
-    axes.set_ylabel("Число ОО", fontsize=9)
-    axes.tick_params(labelsize=8)
-    return _png(figure, dpi)
-
-
-def _short(label, width=18):
-    return label if len(label) <= width else label[:width - 1] + "…"
+def draw(spec):
+    """The PNG of one chart spec (chart_specs), drawn by the campaign's chart module."""
+    if spec["kind"] == "bars":
+        return charts.bars(spec["labels"], spec["values"], unit=spec["unit"],
+                           mean=spec.get("mean"),
+                           higher_is_better=spec.get("higher_is_better", True))
+    if spec["kind"] == "dynamics":
+        return charts.dynamics(spec["labels"], [("Среднее по ОО", spec["values"])],
+                               unit=spec["unit"])
+    return charts.distribution(spec["values"], unit=spec["unit"], mean=spec.get("mean"))

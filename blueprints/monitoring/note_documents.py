@@ -74,7 +74,8 @@ def note_context(plain):
     }
 
 
-def _note_data(campaign, saved=None, on_date=None):
+def note_data(campaign, saved=None, on_date=None):
+    """The note of a campaign as plain data (note.note_data)."""
     return note.note_data(campaign, saved, on_date)
 
 
@@ -235,7 +236,7 @@ ANALYTICAL_NOTE = Doctype(
     key="analytical_note",
     title="Аналитическая справка",
     series="analytical_note",
-    data=_note_data,  # (campaign, saved=None, on_date=None)
+    data=note_data,  # (campaign, saved=None, on_date=None)
     context=note_context,
     sample=sample_note(),
     pattern="{n}-АС",
