@@ -11,13 +11,13 @@
 """
 from docx.shared import Cm
 
-from .build import (CENTER, LEFT, RIGHT, build_order, cell_text, grid_table, keep_row_whole,
+from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole,
                     new_document, para, save, signature_line, tag, two_column_line)
 
 TABLE_SIZE = 12  # pt, tables
-NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 6.4),
+NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 5.6),
                 ("{{ columns.current }}", 3.0), ("{{ columns.previous }}", 3.0),
-                ("Изменение", 3.0))
+                ("Изменение", 3.8))  # «без изменений» on one line
 
 
 def build_order_monitoring_results():
