@@ -14,7 +14,7 @@ import pytest
 
 from blueprints.documents import engine
 from blueprints.documents.storage import storage
-from blueprints.monitoring import note
+from blueprints.monitoring import note, stats
 from blueprints.orders.documents import ORDER
 from models import GeneratedDocument, Indicator, MonitoringCampaign, MonitoringReport, \
     ReportValue, db
@@ -71,6 +71,14 @@ def test_note_tables_match_the_data(monitored):
     assert (total["label"], total["value"], total["change"]) == (
         "Всего по ОО", f"13{NBSP}чел.", f"▲ 4{NBSP}чел.")
     assert plain["participants"] == {"submitted": 2, "total": 3, "missing": ["МБОУ «СОШ № 3»"]}
+    with db.connection_context():  # the same figures as the consolidated table's
+        figures = stats.figures(MonitoringCampaign.get_by_id(monitored["campaign"].id))
+    for indicator in plain["indicators"]:
+        for key in ("mean", "min", "max", "total"):
+            expected = figures["summary"][indicator["code"]][key]
+            assert note.decimal_or_none(indicator["summary"][key]) == expected
+            expected = figures["previous_summary"][indicator["code"]][key]
+            assert note.decimal_or_none(indicator["previous_summary"][key]) == expected
 
 
 def test_schools_on_the_worse_side_of_the_threshold(monitored):

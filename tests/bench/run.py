@@ -267,6 +267,8 @@ def main(batch_only=False):
     print("\n".join(docs_bench.run()))
     from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
     print("\n".join(partnerships_bench.run()))
+    from tests.bench import monitoring_note_bench  # the analytical note, 500 × 30, 10 charts
+    print("\n".join(monitoring_note_bench.run()))
 
 
 if __name__ == "__main__":
