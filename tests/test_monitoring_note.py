@@ -269,3 +269,40 @@ def test_a_picture_prints_in_the_body_only_and_a_broken_one_is_a_russian_error()
     with pytest.raises(engine.RenderError, match="Рисунок документа повреждён"):
         template.render(dict(ORDER.sample_context(),
                              figure={"png_base64": "bm90IGEgcG5n", "width_mm": 100}))
+
+
+def test_note_without_reports_is_refused_in_russian(app, login_as, make_org):
+    campaign = create_campaign([make_org().id])
+    response = _register(login_as("centre"), campaign)
+    assert response.status_code == 422
+    assert "Ни одна ОО ещё не отправила отчёт" in response.get_data(as_text=True)
+    with db.connection_context():
+        assert not GeneratedDocument.select().where(
+            GeneratedDocument.doctype == "analytical_note").exists()
+
+
+def test_basis_is_the_launching_order(app, monitored):
+    from datetime import date
+
+    from blueprints.documents import api
+    with app.app_context(), db.connection_context():
+        order = api.register("order", plain=api.doctype("order").sample, on_date=date(2026, 9, 5),
+                             title="О проведении мониторинга позитивных изменений в ШНОР")
+        MonitoringCampaign.update(order=order.id).where(
+            MonitoringCampaign.id == monitored["campaign"].id).execute()
+    general = note.general_paragraphs(_plain(monitored["campaign"]))
+    assert (f"Основание: приказ «О проведении мониторинга позитивных изменений в ШНОР» от "
+            f"05.09.2026 № {order.number}.") in general
+
+
+def test_an_order_without_clauses_is_422(login_as, make_org, monitored):
+    department = login_as("department", organization=make_org(kind="department").id)
+    response = department.post(f"/monitoring/campaigns/{monitored['campaign'].id}/results-order",
+                               data={"action": "register", "order_date": "2027-02-01",
+                                     "heading": "Об итогах мониторинга", "signer_position": "Н",
+                                     "signer_name": "Волков М.Е.", "clauses-0-text": ""})
+    assert response.status_code == 422
+    assert "Заполните хотя бы один пункт приказа." in response.get_data(as_text=True)
+    with db.connection_context():
+        assert not GeneratedDocument.select().where(
+            GeneratedDocument.doctype == "order_monitoring_results").exists()

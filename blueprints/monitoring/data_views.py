@@ -156,7 +156,8 @@ def _results_order(campaign, plain, issuer, form=None):
                      control_clause=form.control_clause.data or "",
                      clauses=[{"level": c.level.data or 0, "text": c.text.data,
                                "executor": c.executor.data or "",
-                               "deadline": c.deadline.data or ""} for c in form.clauses])
+                               "deadline": c.deadline.data or ""} for c in form.clauses
+                              if (c.text.data or "").strip()])
     return order
 
 
@@ -173,6 +174,7 @@ def results_order_form(campaign_id):
     if request.method == "GET":
         defaults = _results_order(campaign, plain, issuer)
         form = ResultsOrderForm(formdata=None, data=defaults)
+        form.clauses.append_entry()  # room for one more clause
     else:
         form = ResultsOrderForm()
         if form.validate():

@@ -71,7 +71,8 @@ def note_form(indicators, formdata=None, data=None):
 
 class ClauseForm(RowForm):
     level = IntegerField(default=0, validators=[Optional(), NumberRange(0, 1)])
-    text = text_field("Текст пункта", 3000, required=True, area=True)
+    text = text_field("Текст пункта", 3000, area=True,
+                      description="Пустой пункт в приказ не войдёт.")
     executor = text_field("Исполнитель", 300)
     deadline = text_field("Срок", 100, description="Дата или «до 15.09.2026»")
 
@@ -79,3 +80,7 @@ class ClauseForm(RowForm):
 class ResultsOrderForm(OrderRequisitesForm):
     clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=30)
     control_clause = text_field("Пункт о контроле", 1000, area=True)
+
+    def validate_clauses(self, field):
+        if not any((entry.form.text.data or "").strip() for entry in field):
+            raise ValidationError("Заполните хотя бы один пункт приказа.")
