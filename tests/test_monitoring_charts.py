@@ -62,3 +62,17 @@ def test_tick_labels_use_the_decimal_comma():
     figure.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert "2,5" in labels and not any("." in label for label in labels)
+
+
+def test_cyrillic_labels_draw_in_liberation_serif_without_missing_glyphs():
+    import warnings
+
+    from matplotlib import font_manager
+    path = font_manager.findfont(font_manager.FontProperties(family="serif"),
+                                 fallback_to_default=False)
+    assert "LiberationSerif" in path
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # «Glyph … missing from font(s)» would raise
+        charts.bars(["МБОУ «СОШ № 5» им. Ю.А. Гагарина", "Лицей № 1"], [-1.5, 2.25],
+                    unit="%", mean=0.4, title="Доля обучающихся, получивших «2» — ВПР, 5 кл.")
+        charts.distribution([1, 2, 3], unit="ур.", title="Пропуски уроков")

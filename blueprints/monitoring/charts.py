@@ -12,6 +12,9 @@ API (every function returns PNG bytes; `None` values are left out and counted in
     a line per series over the periods: series = [(label, [value per period])].
 - distribution(values, unit="", mean=None, title="", bins=None)
     a histogram: how many schools fall in each range of values.
+- indicator_charts(campaign, figs, indicator) → [(kind, caption, PNG)]: the set for one
+    indicator of stats.figures(campaign) (bars, distribution, dynamics of the mean).
+- indicator_set(campaign, indicator, names, values, mean, previous_mean) → the same from lists.
 - decimal_comma(value, places=None) → «12,5»: the label text every chart uses.
 Size: WIDTH_CM × HEIGHT_CM at DPI (16 × 9 cm, 200 dpi); bars grow taller with the count of
 schools so each name stays readable. Font: Liberation Serif (Times New Roman's metrics).
@@ -233,7 +236,11 @@ def dynamics(periods, series, unit="", title=""):
                         textcoords="offset points", ha="center", fontsize=FONT_SIZE - 1)
     ax.set_xticks(positions, [str(p) for p in periods])
     ax.set_xlim(-0.5, len(periods) - 0.5)
-    ax.margins(y=0.2)
+    drawn = [v for _, values in series for v in _numbers(values) if v is not None]
+    if drawn and min(drawn) >= 0:  # from zero: a change of 0,7 must not look like a collapse
+        ax.set_ylim(0, max(drawn) * 1.2 or 1)
+    else:
+        ax.margins(y=0.2)
     ax.yaxis.set_major_locator(MaxNLocator(6))
     _tick_formatter(ax.yaxis)
     ax.set_ylabel(_axis_label(unit))
@@ -292,28 +299,36 @@ def as_float(value):
     return None if value is None else float(Decimal(value))
 
 
-def indicator_charts(campaign, figs, indicator, names=None):
+def indicator_charts(campaign, figs, indicator, kinds=("bars", "distribution", "dynamics")):
     """[(kind, caption, PNG)] for one numeric indicator of stats.figures(campaign): the bars by
     school with the mean, the distribution and, when the previous period has figures, the
     dynamics of the municipal mean. Captions are without «Рисунок N — » (the note numbers
-    them). Only submitted/accepted reports are drawn, as they are the ones counted."""
-    code, unit = indicator.code, (indicator.unit or "")
+    them). Only submitted/accepted reports are drawn: they are the ones counted."""
+    code = indicator.code
     rows = [row for row in figs["rows"] if row["report"].status in COUNTED]
     values = [as_float(getattr(row["values"].get(code), "number", None)) for row in rows]
-    names = [row["school"].short_name for row in rows]
-    mean = figs["summary"].get(code, {}).get("mean")
-    result = [
-        ("bars", f"{indicator.name} по школам", bars(
-            names, values, unit=unit, mean=mean, higher_is_better=indicator.higher_is_better)),
-        ("distribution", f"Распределение школ по показателю «{indicator.name}»",
-         distribution(values, unit=unit, mean=mean)),
-    ]
-    before = figs["previous_summary"].get(code, {}).get("mean")
-    if before is not None and campaign.previous_id:
+    return indicator_set(campaign, indicator, [row["school"].short_name for row in rows],
+                         values, figs["summary"].get(code, {}).get("mean"),
+                         figs["previous_summary"].get(code, {}).get("mean"), kinds)
+
+
+def indicator_set(campaign, indicator, names, values, mean, previous_mean=None,
+                  kinds=("bars", "distribution", "dynamics")):
+    """The same from plain lists (the schools' names and values, the means): what
+    indicator_charts draws, for callers that hold the consolidated table instead."""
+    unit = indicator.unit or ""
+    result = []
+    if "bars" in kinds:
+        result.append(("bars", f"{indicator.name} по школам", bars(
+            names, values, unit=unit, mean=mean, higher_is_better=indicator.higher_is_better)))
+    if "distribution" in kinds:
+        result.append(("distribution", f"Распределение школ по показателю «{indicator.name}»",
+                       distribution(values, unit=unit, mean=mean)))
+    if "dynamics" in kinds and previous_mean is not None and campaign.previous_id:
         previous = type(campaign).get_or_none(id=campaign.previous_id)
         periods = [previous.period_label if previous else "Предыдущий период",
                    campaign.period_label]
         result.append(("dynamics", f"{indicator.name}: среднее по муниципалитету по периодам",
-                       dynamics(periods, [("Среднее по муниципалитету", [before, mean])],
+                       dynamics(periods, [("Среднее по муниципалитету", [previous_mean, mean])],
                                 unit=unit)))
     return result
