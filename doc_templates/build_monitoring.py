@@ -9,7 +9,9 @@
 - order_monitoring_results.docx: the order on the results, the order's layout with a fixed
   annex table (№ п/п, ОО, показатели хуже пороговых значений).
 """
-from docx.shared import Cm
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole,
                     new_document, para, save, signature_line, tag, two_column_line)
@@ -39,8 +41,37 @@ def _paragraphs(doc, name):
     tag(doc, "{%p endfor %}")
 
 
+def _table_style(doc):
+    """«Текст таблицы»: 12 pt, no first-line indent. The repeated rows name it instead of
+    carrying the size and indent in every cell: a note of 500 schools × 30 indicators has
+    15 000 rows, and its XML is a third smaller so."""
+    style = doc.styles.add_style("Текст таблицы", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.styleId = "TableText"  # an ASCII id: the name stays Russian
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(TABLE_SIZE)
+    style.paragraph_format.first_line_indent = Cm(0)
+    style.paragraph_format.alignment = LEFT
+    return style
+
+
+def _plain_cells(row, style):
+    """The row's paragraphs in `style`, with no formatting of their own (bold kept)."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.style = style
+            properties = paragraph._p.pPr
+            for name in ("w:ind", "w:jc"):
+                for element in properties.findall(qn(name)):
+                    properties.remove(element)
+            for run in paragraph.runs:
+                size = run._r.rPr.find(qn("w:sz")) if run._r.rPr is not None else None
+                if size is not None:
+                    run._r.rPr.remove(size)
+
+
 def build_analytical_note():
     doc = new_document()
+    table_text = _table_style(doc)
     tag(doc, "{%p if is_draft %}")
     para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
     tag(doc, "{%p endif %}")
@@ -75,6 +106,8 @@ def build_analytical_note():
     ], [Cm(w) for w in widths], size=TABLE_SIZE)
     for row in table.rows[2:]:  # a row never splits between pages
         keep_row_whole(row)
+    for row in table.rows[1:]:
+        _plain_cells(row, table_text)
     for cell in table.rows[5].cells:  # the municipal figures in bold
         for run in cell.paragraphs[0].runs:
             run.bold = True

@@ -17,7 +17,7 @@ from peewee import fn
 from models import (GeneratedDocument, Indicator, MonitoringCampaign, MonitoringReport,
                     Organization, ReportValue)
 
-from ..core.filters import NBSP, date_num, morph_analyzer, number
+from ..core.filters import NBSP, date_num, morph_analyzer, number, plural_ru
 from . import charts, reads, stats
 
 TABLED = ("int", "percent", "decimal", "bool")  # indicators with a table in the note
@@ -438,8 +438,11 @@ def default_texts(plain):
 
 def general_paragraphs(plain):
     """Section 1: purpose and basis, period, participants, data sources."""
+    count = len(plain["indicators"])
     out = [f"Цель мониторинга: получение объективных данных о состоянии и динамике "
-           f"показателей «{plain['title']}» для принятия управленческих решений."]
+           f"показателей общеобразовательных организаций ({count} "
+           f"{plural_ru(count, 'показатель', 'показателя', 'показателей')}) для принятия "
+           f"управленческих решений."]
     basis = plain.get("basis")
     if basis:
         out.append(f"Основание: приказ «{basis['title']}» от {date_num(basis['on_date'])} "
