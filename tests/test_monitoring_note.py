@@ -163,6 +163,10 @@ def test_registered_note_has_its_charts_as_pictures_with_captions(app, login_as,
     assert "Рисунок 1 — " in text and "Рисунок 2 — " in text
     assert "АНАЛИТИЧЕСКАЯ СПРАВКА" in text and "Отчёты представили 2 из 3 ОО." in text
     assert document.number.endswith("-АС")
+    tables = docx.Document(io.BytesIO(data)).tables
+    rows = [[c.text.replace(NBSP, " ") for c in row.cells] for t in tables for row in t.rows]
+    assert ["1", "МБОУ «СОШ № 1»", "9,8 %", "12,4 %", "▼ 2,6 п. п."] in rows
+    assert ["", "Среднее по ОО", "14,9 %", "10,0 %", "▲ 4,9 п. п."] in rows
     chart = client.get(f"/monitoring/campaigns/{campaign.id}/note/chart.png?n=0")
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
 

@@ -103,7 +103,9 @@ def run():
                       if any(s["kind"] == k for s in specs))
     return [
         f"analytical note, {SCHOOLS} schools × {INDICATORS} indicators, {len(specs)} charts: "
-        f"median {median(times):.2f} s of {RUNS} to .docx ({size / 1e6:.1f} MB), goal < 3 s",
+        f"median {median(times):.2f} s of {RUNS} to .docx ({size / 1e6:.1f} MB), goal < 3 s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in times)}; cores: {os.cpu_count()}, load "
+        f"{os.getloadavg()[0]:.1f})",
         f"  with the charts already drawn (the page, then «Зарегистрировать»): {warm:.2f} s",
         f"  reading the figures {read:.2f} s; per chart {sum(chart_times) / len(chart_times) * 1000:.0f} ms "
         f"on average ({kinds}), {sum(chart_times):.2f} s for all",
