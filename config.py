@@ -126,4 +126,13 @@ def load(instance_path):
         "PDF_CONVERTER_INSTANCES": _env_int("OPORA_PDF_INSTANCES", os.cpu_count() or 1),
         # The Python that has LibreOffice's `uno` module (Debian: python3-uno).
         "PDF_CONVERTER_PYTHON": os.environ.get("OPORA_PDF_PYTHON", "/usr/bin/python3"),
+        # E-mail (notifications): without a host, mail is kept in the outbox the admin sees.
+        "SMTP_HOST": os.environ.get("OPORA_SMTP_HOST", ""),
+        "SMTP_PORT": _env_int("OPORA_SMTP_PORT", 587),
+        "SMTP_USER": os.environ.get("OPORA_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("OPORA_SMTP_PASSWORD", ""),
+        # starttls (port 587), ssl (port 465) or none (a relay on a closed network).
+        "SMTP_TLS": os.environ.get("OPORA_SMTP_TLS", "starttls"),
+        "SMTP_SENDER": os.environ.get("OPORA_SMTP_SENDER", "opora@localhost"),
+        "SMTP_TIMEOUT": _env_int("OPORA_SMTP_TIMEOUT", 20),
     }

@@ -6,6 +6,7 @@ def all_doctypes():
     """Every doctype (documents.doctype.Doctype), in menu order; each declared once in its
     feature's documents.py."""
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
+    from .monitoring.documents import ORDER_MONITORING
     from .monitoring.note_documents import ANALYTICAL_NOTE, ORDER_RESULTS
     from .orders.documents import ORDER
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
@@ -14,8 +15,8 @@ def all_doctypes():
     from .roadmaps.documents import REPORT, ROADMAP
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
-            ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ANALYTICAL_NOTE,
-            ORDER_RESULTS]
+            ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
+            ANALYTICAL_NOTE, ORDER_RESULTS]
 
 
 def all_batch_kinds():
@@ -27,8 +28,22 @@ def all_batch_kinds():
     return [ORDERS_REGISTER, AGREEMENTS_REGISTER]
 
 
+def all_inbox_sources():
+    """Every feature's «what is waiting for this user» (core/inbox.py), in no particular
+    order: the home page sorts the items by urgency."""
+    from .auth.inbox import waiting as accounts
+    from .monitoring.inbox import waiting as monitoring
+    from .orders.inbox import waiting as orders
+    from .partnerships.inbox import waiting as partnerships
+    from .programmes.inbox import waiting as programmes
+    from .roadmaps.inbox import waiting as roadmaps
+
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+
+
 def register_blueprints(app):
     from .auth.routes import bp as auth
+    from .core import inbox
     from .core.routes import bp as core
     from .doctypes.routes import bp as doctypes
     from .documents import registry
@@ -37,6 +52,7 @@ def register_blueprints(app):
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
     from .monitoring.routes import bp as monitoring
+    from .notifications.routes import bp as notifications
     from .orders.routes import bp as orders
     from .orgs.routes import bp as orgs
     from .partnerships.routes import bp as partnerships
@@ -45,7 +61,9 @@ def register_blueprints(app):
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
+    inbox.install(all_inbox_sources())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
-                      partnerships, monitoring, documents, publications, doctypes, jobs):
+                      partnerships, monitoring, documents, publications, doctypes, jobs,
+                      notifications):
         app.register_blueprint(blueprint)

@@ -224,9 +224,10 @@ def _stable(data):
 
 # --- ПРИКАЗ / РАСПОРЯЖЕНИЕ ------------------------------------------------------------------
 
-def build_order(name="order.docx", annex_columns=None):
+def build_order(name="order.docx", annex_columns=None, annex_extra=None):
     """The order; `annex_columns` [(header, width)] fixes the annex table's columns (the
-    approval order's list of programmes), otherwise the columns follow each annex's header."""
+    approval order's list of programmes), otherwise the columns follow each annex's header.
+    `annex_extra(doc)` adds what an annex may print before its rows (a table by sections)."""
     doc = new_document()
     tag(doc, "{%p if is_draft %}")
     para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
@@ -277,6 +278,8 @@ def build_order(name="order.docx", annex_columns=None):
     tag(doc, "{%p for text in annex.paragraphs %}")
     para(doc, "{{ text }}")
     tag(doc, "{%p endfor %}")
+    if annex_extra:
+        annex_extra(doc)
     tag(doc, "{%p if annex.rows %}")
     if annex_columns:
         headers, widths = zip(*annex_columns)
@@ -308,12 +311,13 @@ def main():
     # Imported here, not at the top: the protocol builders import the helpers of this module.
     from .build_partnership import BUILDERS as PARTNERSHIP_BUILDERS
     from .build_monitoring import BUILDERS as MONITORING_BUILDERS
+    from .build_monitoring_order import BUILDERS as MONITORING_ORDER_BUILDERS
     from .build_programme import BUILDERS as PROGRAMME_BUILDERS
     from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
     from .build_roadmap import BUILDERS as ROADMAP_BUILDERS
 
     for builder in [*BUILDERS, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
-                    *PARTNERSHIP_BUILDERS, *MONITORING_BUILDERS]:
+                    *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 

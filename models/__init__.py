@@ -11,6 +11,7 @@ from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meet
 from .monitoring import (CAMPAIGN_SCOPES, CAMPAIGN_STATUSES, REPORT_STATUSES, CampaignIndicator,
                          MonitoringCampaign, MonitoringReport, ReportEvidence, ReportRemark,
                          ReportValue)
+from .notification import EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, Notification, OutgoingMail
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
@@ -31,7 +32,7 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence]
+              ReportEvidence, Notification, OutgoingMail]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -45,7 +46,8 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "Partnership", "PartnershipConfirmation", "PlanRow", "PlanRowEvidence", "school_year",
            "current_school_year", "year_bounds", "PROCEDURES", "AssessmentResult",
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
-           "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue"]
+           "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
+           "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "Notification", "OutgoingMail"]
 
 
 def make_db(url):

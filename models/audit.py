@@ -6,6 +6,9 @@ from .user import User
 
 
 ACTIONS = {
+    "roadmap.remind": "Напоминание школе по дорожной карте",
+    "notifications.settings": "Настройки уведомлений",
+    "notifications.retry": "Письмо отправлено повторно",
     "login": "Вход",
     "login_failed": "Неудачный вход",
     "login_locked": "Вход заблокирован",
@@ -57,6 +60,13 @@ ACTIONS = {
     "partnership_deleted": "Удалена предложенная пара школ",
     "partnerships_imported": "Загружены пары школ",
     "assessment_results_imported": "Загружены результаты оценочных процедур",
+    # Monitoring campaigns (monitoring/campaign_views.py)
+    "monitoring.campaign_created": "Создана мониторинговая кампания",
+    "monitoring.campaign_saved": "Изменена мониторинговая кампания",
+    "monitoring.campaign_launched": "Мониторинг начат приказом",
+    "monitoring.campaign_closed": "Сбор отчётов мониторинга завершён",
+    "monitoring.campaign_copied": "Кампания мониторинга скопирована на следующий период",
+    "monitoring.remind": "Школе напомнили об отчёте мониторинга",
     "partnerships_approved": "Пары школ утверждены приказом",
     "partnerships_order_published": "Опубликован приказ об утверждении пар",
     "monitoring_note_saved": "Сохранены тексты аналитической справки",
@@ -92,6 +102,15 @@ ACTIONS = {
     "template_activated": "Шаблон включён",
     "template_rolled_back": "Возврат к версии шаблона",
     "template_builtin_restored": "Возврат к встроенному шаблону",
+    # monitoring: school reports (issue 12, item 3)
+    "monitoring_report_submitted": "Отчёт по мониторингу отправлен в центр",
+    "monitoring_report_commented": "Замечание к отчёту по мониторингу",
+    "monitoring_report_remark_answered": "Замечание к отчёту по мониторингу учтено",
+    "monitoring_report_returned": "Отчёт по мониторингу возвращён на доработку",
+    "monitoring_report_accepted": "Отчёт по мониторингу принят",
+    "monitoring_evidence_added": "Добавлено приложение к отчёту по мониторингу",
+    "monitoring_evidence_removed": "Удалено приложение к отчёту по мониторингу",
+    "monitoring_values_imported": "Загружены значения отчётов по мониторингу из .xlsx",
 }
 
 OBJECTS = {
@@ -101,6 +120,7 @@ OBJECTS = {
     "riskfactor": "Фактор риска", "indicator": "Показатель", "roadmap": "Дорожная карта",
     "roadmapactivity": "Мероприятие дорожной карты", "partnership": "Партнёрство",
     "planrow": "Мероприятие плана взаимодействия",
+    "monitoringreport": "Отчёт школы по мониторингу",
 }
 
 

@@ -6,6 +6,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 
 from .base import BaseModel, now
 from .organization import Organization
+from .search import index_text
 from .user import User
 
 STATUSES = {
@@ -82,6 +83,14 @@ class GeneratedDocument(BaseModel):
     signed_on = DateField(null=True)
     signed_public = BooleanField(default=False)  # the centre published the signed copy
     created_at = DateTimeField(default=now)
+    search_text = TextField(default="")  # models/search.py; kept by save()
+    # {doctype key: title}, set when the doctypes are installed: «приказ 2» finds order № 2.
+    kind_titles = {}
+
+    def save(self, *args, **kwargs):
+        self.search_text = index_text(self.kind_titles.get(self.doctype, ""), self.title,
+                                      self.number)
+        return super().save(*args, **kwargs)
 
     @property
     def status_label(self):

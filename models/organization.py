@@ -2,6 +2,7 @@
 from peewee import BooleanField, CharField, DateTimeField
 
 from .base import BaseModel, now
+from .search import index_text, matches
 
 KINDS = {
     "centre": "Методический центр",
@@ -33,9 +34,8 @@ class Organization(BaseModel):
         indexes = ((("kind", "short_name", "id"), False),)  # the directory's order
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(
-            [self.short_name, self.full_name, self.inn, self.head_name, self.address]
-        ).lower()[:1500]
+        self.search_text = index_text(self.short_name, self.full_name, self.inn, self.head_name,
+                                      limit=1500)
         self.updated_at = now()
         return super().save(*args, **kwargs)
 
@@ -56,8 +56,9 @@ class Organization(BaseModel):
 
     @classmethod
     def search(cls, query, text="", municipality="", kind="", leader=""):
-        if text:
-            query = query.where(cls.search_text.contains(text.strip().lower()))
+        condition = matches(cls, text)
+        if condition is not None:
+            query = query.where(condition)
         if municipality:
             query = query.where(cls.municipality == municipality)
         if kind:

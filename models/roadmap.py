@@ -8,6 +8,7 @@ from peewee import (BooleanField, Case, CharField, DateField, DateTimeField, For
 from .base import BaseModel, now
 from .evidence import Evidence
 from .organization import Organization
+from .search import index_text
 from .user import User
 
 ACTIVITY_STATUSES = {
@@ -18,7 +19,8 @@ ACTIVITY_STATUSES = {
     "postponed": "Перенесено",
     "cancelled": "Отменено",
 }
-CLOSED = ("done", "cancelled")  # never overdue
+# Never overdue: finished, cancelled, or moved to a later date («Перенесено» is not a failure).
+CLOSED = ("done", "cancelled", "postponed")
 ROADMAP_STATUSES = {"active": "Действует", "closed": "Завершена"}
 
 
@@ -76,6 +78,19 @@ class RoadmapActivity(BaseModel):
     execution = TextField(default="")
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=now)
+    search_text = TextField(default="")  # models/search.py; kept by save() and search_update()
+    SEARCHED = ("number", "title", "responsible", "expected_result", "execution")
+
+    def save(self, *args, **kwargs):
+        self.search_text = index_text(*(getattr(self, f) for f in self.SEARCHED))
+        return super().save(*args, **kwargs)
+
+    def search_update(self, changes):
+        """{"search_text": …} to add to an UPDATE that changes searched fields, else {}."""
+        if not any(f in changes for f in self.SEARCHED):
+            return {}
+        return {"search_text": index_text(*(changes.get(f, getattr(self, f))
+                                            for f in self.SEARCHED))}
 
     @property
     def status_label(self):

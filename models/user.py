@@ -28,6 +28,8 @@ class User(UserMixin, BaseModel):
     # Bumped on logout, password change, role change and deactivation: older cookies stop working.
     session_epoch = IntegerField(default=0)
     last_login_at = DateTimeField(null=True)
+    email = CharField(max_length=254, default="")
+    email_mode = CharField(max_length=10, default="instant")  # notification.EMAIL_MODES
     created_at = DateTimeField(default=now)
 
     def __str__(self):

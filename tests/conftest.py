@@ -28,7 +28,8 @@ def empty_database():
         return
     db.execute_sql("PRAGMA foreign_keys = OFF")
     for table in db.get_tables():
-        db.execute_sql(f'DROP TABLE "{table}"')
+        if table in db.get_tables():  # a search index's own tables go with it (FTS5)
+            db.execute_sql(f'DROP TABLE "{table}"')
     db.execute_sql("PRAGMA foreign_keys = ON")
 
 

@@ -174,11 +174,39 @@ POLICY = {
     "monitoring.import_template": EDITORS,
     "monitoring.campaigns": USERS,  # a school: its own reports
     "monitoring.campaign": STAFF,
+    "monitoring.campaign_create": EDITORS,
+    "monitoring.campaign_edit": EDITORS,
+    "monitoring.campaign_order": STAFF,
+    "monitoring.campaign_close": EDITORS,
+    "monitoring.campaign_copy": EDITORS,
+    "monitoring.campaign_remind": EDITORS,
     "monitoring.report": USERS,  # a school only its own (others 404)
+    # School reports (issue 12, item 3): the school fills its own, the centre on its behalf and
+    # reviews; the department reads only.
+    "monitoring.report_save": {"school", "centre", "admin"},
+    "monitoring.report_autosave": {"school", "centre", "admin"},
+    "monitoring.report_remark": EDITORS,
+    "monitoring.report_remark_answer": {"school", "centre", "admin"},
+    "monitoring.report_return": EDITORS,
+    "monitoring.report_accept": EDITORS,
+    "monitoring.report_evidence_add": {"school", "centre", "admin"},
+    "monitoring.report_evidence_delete": {"school", "centre", "admin"},
+    "monitoring.report_evidence_file": USERS,
+    "monitoring.report_evidence_documents": USERS,
+    "monitoring.values_template": EDITORS,
+    "monitoring.values_import_file": EDITORS,
+    "monitoring.values_import_confirm": EDITORS,
     "monitoring.campaign_data": STAFF,
     "monitoring.campaign_note": EDITORS,
     "monitoring.note_chart": STAFF,
     "monitoring.results_order_form": STAFF,  # the department registers, the centre drafts
+    "roadmaps.remind": STAFF,
+    "notifications.index": USERS,
+    "notifications.open_": USERS,  # only the user's own (others 404)
+    "notifications.read_all": USERS,
+    "notifications.settings": USERS,
+    "notifications.outbox": {"admin"},
+    "notifications.retry": {"admin"},
 }
 
 
@@ -261,6 +289,24 @@ def world(app, make_user, make_org, make_order):
             return MonitoringReport.get(MonitoringReport.campaign == campaign.id)
     common.update(campaign_id=lambda: create_campaign([school.organization_id]).id,
                   report_id=lambda: school_report().id)
+    # Notifications: a fresh one per request for each role's own user; a kept mail.
+    from blueprints.core.notify import notify
+    from models import OutgoingMail
+
+    def own_notification(role):
+        with app.app_context(), db.connection_context():
+            return notify([people[role]], "reminder", "Напоминание", "/")[0].id
+
+    def kept_mail():
+        with db.connection_context():
+            return OutgoingMail.create(recipient="a@example.ru", subject="Опора", body="…",
+                                       status="failed").id
+    common.update(mail_id=kept_mail)
+    # A remark and an uploaded file on a fresh report of school A.
+    from .test_monitoring_reports import create_report_evidence, create_report_remark
+    common.update(remark_id=lambda: create_report_remark(school_report()).id,
+                  report_evidence_id=lambda: create_report_evidence(
+                      app, school_report(), school.organization_id).id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage
@@ -273,7 +319,8 @@ def world(app, make_user, make_org, make_order):
               for role in ROLES}
     # A finished job with its archive per role, of that role's organisation (jobs are seen by it).
     from .test_jobs import create_finished_job
-    people["ids"] = {role: dict(common, order_id=lambda r=role: make_order(
+    people["ids"] = {role: dict(common, notification_id=lambda r=role: own_notification(
+        "admin" if r == "anonymous" else r), order_id=lambda r=role: make_order(
         organization=org_of[r]).id, job_id=lambda r=role: create_finished_job(
         app, org_of[r]).id) for role in ROLES}
     return people

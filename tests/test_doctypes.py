@@ -66,7 +66,7 @@ def test_index_lists_doctypes_with_the_active_version(app, login_as):
     page = client.get("/doctypes/").get_data(as_text=True)
     for key in DOCTYPES:
         assert registry.get_doctype(key).title in page and f'id="doctype-{key}"' in page
-    assert "встроенный" in page
+    assert "стандартный бланк Опоры" in page
     store_version(app, active=True)
     page = client.get("/doctypes/").get_data(as_text=True)
     row = re.search(r'id="doctype-order".*?</tr>', page, re.S).group(0)

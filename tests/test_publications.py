@@ -59,7 +59,7 @@ def test_filters_and_search(http, make_document, make_org):
     assert "мониторинге" in found("year=2025") and "совещании" not in found("year=2025")
     assert "совещании" in found(f"organization={second.id}")
     assert "мониторинге" not in found(f"organization={second.id}")
-    assert "совещании" in found("kind=order") and "Документов не найдено" in found("kind=nope")
+    assert "совещании" in found("kind=order") and "документов не найдено" in found("kind=nope")
     assert http.get("/docs?year=x&organization=-1&page=99&q=" + "я" * 300).status_code == 200
     fragment = http.get("/docs?q=шнор", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="publications-list"')
@@ -100,7 +100,7 @@ def test_unpublished_documents_answer_404_to_everyone(http, login_as, make_docum
                 assert client.get(url + suffix).status_code == 404, url + suffix
         listing = client.get("/docs").get_data(as_text=True)
         assert "невидимый" not in listing and "Снятый" not in listing
-        assert "Документов не найдено" in listing
+        assert "Документы ещё не опубликованы" in listing
     assert b"<entry" not in http.get("/docs/feed.atom").data
     assert http.get("/docs/register.csv").get_data(as_text=True).count("\n") == 1
 

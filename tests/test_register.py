@@ -105,7 +105,7 @@ def test_filters_search_and_htmx_fragment(login_as, make_document, make_org):
     assert "Проект о мониторинге" in titles("status=draft")
     assert "совещания" not in titles("status=draft")
     assert "совещания" in titles("doctype=order")
-    assert "Документов не найдено" in titles("doctype=protocol-none")
+    assert "По этим условиям документов не найдено" in titles("doctype=protocol-none")
     # Bad filter values are ignored, never a 500.
     assert client.get("/documents/?year=abc&page=-5&q=" + "x" * 500).status_code == 200
     fragment = titles("q=шнор", **HX)
@@ -119,7 +119,7 @@ def test_document_page_shows_metadata_and_versions(login_as, app, make_document,
         second = documents.correct(first, plain=sample_order())
     page = client.get(f"/documents/{second.id}").get_data(as_text=True)
     for text in ("Приказ", f"№ {first.number}", first.registered_on.strftime("%d.%m.%Y"),
-                 second.sha256, "Зарегистрирован", "встроенный", "Редакции", "редакция 2"):
+                 second.sha256, "Зарегистрирован", "стандартный бланк Опоры", "Редакции", "редакция 2"):
         assert text in page
     assert f'href="/documents/{first.id}"' in page
     assert f'href="/documents/{second.id}"' in client.get(f"/documents/{first.id}").get_data(

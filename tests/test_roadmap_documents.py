@@ -127,11 +127,12 @@ def test_report_context_statuses_overdue_evidence_and_summary():
     assert by_number["2.2"]["evidence"] == ["Материалы семинаров",
                                             "https://cro.example.ru/seminars/2026"]
     assert by_number["2.1"]["status"] == "в работе, просрочено" and by_number["2.1"]["overdue"]
-    assert by_number["3.1"]["status"] == "перенесено, просрочено"
+    # Moved to a later date: not a failure, never «просрочено» (a defect found on the walk).
+    assert by_number["3.1"]["status"] == "перенесено" and not by_number["3.1"]["overdue"]
     assert by_number["2.3"]["status"] == "запланировано"
     summary = context["summary"]
     assert (summary["total"], summary["done"], summary["overdue"], summary["percent_done"]) \
-        == (8, 3, 2, 38)
+        == (8, 3, 1, 38)
     assert [(s["done"], s["total"]) for s in summary["sections"]] == [(3, 3), (0, 3), (0, 2)]
     assert context["sections"][0]["progress"] == "выполнено 3 из 3"
     # A month earlier nothing had ended yet; a done or cancelled activity is never overdue.
@@ -226,7 +227,7 @@ def test_report_document_shows_status_execution_evidence_and_summary():
     assert status_run.find(f"{W}rPr/{W}b") is not None  # overdue status in bold
     after = "".join(table.getnext().itertext())
     assert after == ("Всего мероприятий\u00a0— 8, выполнено\u00a0— 3 (38\u00a0%), "
-                     "просрочено\u00a0— 2.")
+                     "просрочено\u00a0— 1.")
     assert "1. Организационные мероприятия (выполнено 3 из 3)" in _rows(body)[1][0]
 
 
@@ -348,7 +349,7 @@ def test_xlsx_without_order_has_no_stamp_and_report_has_status_and_summary():
                         "https://opora.example.ru/docs/order-2026-52")
     values = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert "по состоянию на 01.12.2026" in values
-    assert "Всего мероприятий — 8, выполнено — 3 (38\u00a0%), просрочено — 2." in values
+    assert "Всего мероприятий — 8, выполнено — 3 (38\u00a0%), просрочено — 1." in values
 
 
 def test_xlsx_formula_like_and_hostile_text_stays_text():

@@ -401,3 +401,35 @@ def test_documents_carry_the_signer_the_executor_with_phone_and_the_date(roadmap
         assert "Директор\nА.В. Соколова" in text
         assert re.search(r"\n\d\d\.\d\d\.\d{4}\n", text.split("А.В. Соколова")[1])
         assert ", 8 (39145) 2-44-55" in text
+
+
+def test_postponed_activity_is_not_counted_as_overdue(app, login_as, make_org):
+    activity = create_activity(app, make_org().id)
+    with app.app_context(), db.connection_context():
+        RoadmapActivity.update(ends_on=date(2020, 1, 31), status="postponed").where(
+            RoadmapActivity.id == activity.id).execute()
+        stored = RoadmapActivity.get_by_id(activity.id)
+    assert not stored.is_overdue(date(2026, 12, 3))
+    page = login_as("centre").get(f"/roadmaps/{activity.roadmap_id}").get_data(as_text=True)
+    assert "Перенесено" in page and "просрочено" not in page
+
+
+def test_the_same_file_twice_is_saved_again_only_when_asked(login_as):
+    centre = login_as("centre")
+    data = samples.build_docx(samples.seed("lesosibirsk"))
+
+    def token_of(response):
+        return re.search(r'/roadmaps/import/([\w-]+)"', response.get_data(as_text=True)).group(1)
+
+    assert centre.post(f"/roadmaps/import/{token_of(upload(centre, data, 'карта.docx'))}"
+                       ).status_code == 303
+    second = upload(centre, data, "карта (1).docx")
+    assert "Похоже, этот файл уже загружен" in second.get_data(as_text=True)
+    token = token_of(second)
+    refused = centre.post(f"/roadmaps/import/{token}")
+    assert refused.status_code == 409 and "Загрузить ещё раз" in refused.get_data(as_text=True)
+    with db.connection_context():
+        assert Roadmap.select().count() == 1
+    assert centre.post(f"/roadmaps/import/{token}", data={"again": "1"}).status_code == 303
+    with db.connection_context():
+        assert Roadmap.select().count() == 2

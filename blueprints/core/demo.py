@@ -116,7 +116,7 @@ def load_demo():
 def _load_feature_demos():
     """Each feature adds its own demo records once the directory and accounts exist."""
     from ..meetings.demo import load_demo_meetings
-    from ..monitoring.demo import load_demo_results
+    from ..monitoring.demo import load_demo_monitoring
     from ..orders.demo import load_demo_orders
     from ..partnerships.demo import load_demo_partnerships
     from ..programmes.demo import load_demo_programmes
@@ -127,4 +127,4 @@ def _load_feature_demos():
     load_demo_programmes()
     load_demo_roadmaps()
     load_demo_partnerships()
-    load_demo_results()
+    load_demo_monitoring()

@@ -22,11 +22,21 @@ from ..documents.storage import storage
 from .forms import INT_MAX, BaseForm, choices, strip, text_field
 
 HIDDEN_DOCUMENT = "документ другой организации"  # a document the viewer may not see
-KINDS = {"document": "Документ из реестра", "url": "Ссылка", "file": "Файл"}
+KINDS = {"file": "Файл", "document": "Документ из реестра", "url": "Ссылка"}
 
 
 class EvidenceForm(BaseForm):
-    kind = SelectField("Вид", choices=choices(KINDS))
+    kind = SelectField("Вид", choices=choices(KINDS), default="file")
+
+    def process(self, formdata=None, *args, **kwargs):
+        """What was filled decides the kind when the select says otherwise: a chosen file is
+        never dropped because the select still read «Документ» (a defect seen on the walk)."""
+        super().process(formdata, *args, **kwargs)
+        upload = getattr(self.file.data, "filename", "")
+        if formdata is not None and upload and self.kind.data != "file" and not (
+                self.kind.data == "document" and self.document.data) and not (
+                self.kind.data == "url" and self.url.data):
+            self.kind.data = "file"
     document = IntegerField("Документ", validators=[Optional(), NumberRange(1, INT_MAX)])
     url = StringField("Адрес ссылки", filters=[strip])
     title = text_field("Подпись", 500)
@@ -174,6 +184,19 @@ def add(kind, owner, user, document=None, url="", title="", upload=None, organiz
     values["title"] = values["title"][:500]
     with db.atomic():
         return kind.model.create(**values)
+
+
+def confirm_removal(item, action, cancel):
+    """The page that asks before an item is removed (a removal cannot be taken back)."""
+    from flask import render_template
+
+    from .forms import ConfirmForm
+    what = {"file": "файл", "url": "ссылку", "document": "ссылку на документ"}.get(item.kind,
+                                                                                 "подтверждение")
+    return render_template(
+        "core/confirm.html", form=ConfirmForm(), heading=f"Убрать {what} «{label(item)}»?",
+        details="", button="Да, убрать", action=action, cancel=cancel,
+        warning="Вернуть его можно, только добавив заново.")
 
 
 def remove(evidence):

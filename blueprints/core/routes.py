@@ -1,4 +1,6 @@
-"""The home dashboard: what each role needs to see first."""
+"""The home page: the user's work inbox (core/inbox.py) first, then the figures of the role."""
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -7,6 +9,7 @@ from peewee import Case, fn
 from models import Organization, User
 
 from ..auth.access import ALL_USERS, access
+from . import inbox
 
 bp = Blueprint("core", __name__)
 
@@ -30,7 +33,8 @@ def _school_counts():
 @bp.route("/")
 @access(*ALL_USERS)
 def index():
-    cards = {}
+    today = date.today()
+    cards = {"items": inbox.collect(current_user, today), "today": today}
     if current_user.role == "school":
         cards["organization"] = current_user.organization
         cards["colleagues"] = (User.select()

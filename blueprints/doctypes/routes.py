@@ -116,7 +116,7 @@ def download_active(doctype):
 @access(*EDITORS)
 def download_builtin(doctype):
     doctype = _doctype_or_404(doctype)
-    return _docx(doctype.template_path.read_bytes(), f"{doctype.title} — встроенный шаблон")
+    return _docx(doctype.template_path.read_bytes(), f"{doctype.title} — стандартный бланк")
 
 
 @bp.route("/<doctype>/sample.docx")
@@ -125,7 +125,7 @@ def sample(doctype):
     doctype = _doctype_or_404(doctype)
     version = TemplateVersion.active(doctype.key)
     data = _sample(doctype, version)
-    label = f"версия {version.version}" if version else "встроенный шаблон"
+    label = f"версия {version.version}" if version else "стандартный бланк Опоры"
     return _docx(data, f"{doctype.title} — образец ({label})")
 
 
@@ -179,6 +179,6 @@ def restore_builtin(doctype):
     services.restore_builtin(doctype.key)
     audit("template_builtin_restored", details=f"{doctype.key} (было: "
           f"{'v%d' % previous.version if previous else 'встроенный'})")
-    flash(f"Включён встроенный шаблон: новые документы «{doctype.title}» создаются по нему.",
+    flash(f"Включён стандартный бланк Опоры: новые документы «{doctype.title}» создаются по нему.",
           "success")
     return redirect(url_for("doctypes.show", doctype=doctype.key), code=303)

@@ -38,7 +38,7 @@ class OrderRequisitesForm(BaseForm):
     order_date = DateField("Дата приказа", format="%Y-%m-%d",
                            validators=[InputRequired("Укажите дату.")])
     heading = text_field("Заголовок приказа", 500, required=True)
-    preamble = text_field("Преамбула", 3000, area=True)
+    preamble = text_field("Вступительная часть (основание приказа)", 3000, area=True)
     signer_position = text_field("Должность подписывающего", 200, required=True)
     signer_name = text_field("ФИО подписывающего", 200, required=True)
     executor_note = text_field("Исполнитель (внизу документа)", 300)

@@ -7,6 +7,7 @@ from flask import send_file
 from peewee import JOIN
 
 from models import GeneratedDocument, Organization
+from models.search import matches
 
 from ..core.downloads import send_bytes
 from ..core.filters import date_num
@@ -24,24 +25,12 @@ def doctype_title(key):
     return doctype_titles().get(key, key)
 
 
-def _case_variants(text):
-    """The spellings a search should match on SQLite, whose LIKE folds only ASCII case.
-
-    Titles are mixed-case Russian («Об организации…», «ШНОР»); PostgreSQL's ILIKE folds
-    Cyrillic itself, so there the variants are merely redundant.
-    """
-    return {text, text.lower(), text.upper(), text.capitalize()}
-
-
 def search(query, text="", doctype="", status="", year=None, organization=None):
-    """Filter a GeneratedDocument query; text matches the number or the title."""
+    """Filter a GeneratedDocument query; text matches the kind, the title and the number by
+    word forms (models/search.py)."""
     D = GeneratedDocument
-    text = (text or "").strip()
-    if text:
-        condition = None
-        for variant in _case_variants(text):
-            part = D.number.contains(variant) | D.title.contains(variant)
-            condition = part if condition is None else condition | part
+    condition = matches(D, text)
+    if condition is not None:
         query = query.where(condition)
     if doctype:
         query = query.where(D.doctype == doctype)

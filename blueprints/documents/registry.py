@@ -8,7 +8,7 @@ import hashlib
 
 from flask import has_app_context
 
-from models import TemplateVersion
+from models import GeneratedDocument, TemplateVersion
 
 from . import engine
 from .doctype import DOC_TEMPLATES  # noqa: F401 (where the built-in templates are)
@@ -24,6 +24,7 @@ def install(doctypes):
         raise ValueError(f"doctype keys repeat: {keys}")
     _doctypes.clear()
     _doctypes.update((d.key, d) for d in doctypes)
+    GeneratedDocument.kind_titles = {d.key: d.title for d in doctypes}
 
 
 def all_doctypes():

@@ -15,3 +15,13 @@ def founder_of(organization_name):
         return last.founder
     _, found, rest = organization_name.partition(" администрации ")
     return f"Администрация {rest.strip()}" if found and rest.strip() else ""
+
+
+def order_issuer(organization):
+    """The organisation issuing a feature's order (pairs, a monitoring campaign): the user's own
+    when it is the education department, otherwise the directory's department (the centre and
+    the admin prepare its orders); the user's organisation when there is none."""
+    if organization is not None and organization.kind == "department":
+        return organization
+    return (Organization.select().where(Organization.kind == "department")
+            .order_by(Organization.id).first()) or organization

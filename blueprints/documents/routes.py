@@ -56,7 +56,8 @@ def index():
     query = query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
     return render_page_or_fragment("documents/index.html", "documents/_table.html", page=page,
-                                   filters=filters, titles=listing.doctype_titles())
+                                   filters=filters, titles=listing.doctype_titles(),
+                                   filtered=any(values.values()))
 
 
 @bp.route("/<int:doc_id>")
@@ -120,11 +121,23 @@ def pdf_status(doc_id):
     return _pdf_fragment(_get(doc_id))
 
 
-@bp.route("/<int:doc_id>/publish", methods=["POST"])
+@bp.route("/<int:doc_id>/publish", methods=["GET", "POST"])
 @access(*PUBLISHERS)
 def publish(doc_id):
+    """Asks first: a published document is on the public site at once, for everyone."""
     document = _get(doc_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if request.method == "GET":
+        return render_template(
+            "core/confirm.html", form=form, button_class="btn-success",
+            heading=f"Опубликовать «{document.title}» на сайте?",
+            details=f"{listing.doctype_title(document.doctype)} № {document.number or '—'}.",
+            button="Да, опубликовать",
+            warning="Документ сразу появится в разделе «Документы» на сайте и в подписке на "
+                    "новые документы. Снять его можно только отзывом с указанием причины.",
+            action=url_for("documents.publish", doc_id=document.id),
+            cancel=url_for("documents.show", doc_id=document.id))
+    if not form.validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     try:
         document = services.publish_document(document)

@@ -34,7 +34,7 @@ class OrderForm(VersionedForm):
     place = text_field("Место издания", 200, description="Например: г. Новоречинск")
     heading = text_field("Заголовок", 500, required=True,
                     description="«О(б) …», без точки в конце")
-    preamble = text_field("Преамбула", 5000, area=True,
+    preamble = text_field("Вступительная часть (основание приказа)", 5000, area=True,
                      description="«В соответствии с …», «В целях …». Слово «ПРИКАЗЫВАЮ:» добавится само.")
     clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=100)
     control_clause = text_field("Пункт о контроле", 1000, area=True)

@@ -10,7 +10,7 @@ from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
-from ..core.filters import place_of
+from ..core.filters import place_of, preamble_text
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
@@ -19,7 +19,7 @@ from ..documents import api as documents
 from ..jobs import engine as jobs
 from . import services
 from .batch import ORDERS_REGISTER, BatchForm, drafts_for
-from .documents import order_data
+from .documents import KIND_TITLES, clause_rows, order_data
 from .forms import OrderForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -128,8 +128,14 @@ def batch():
 @access(*STAFF)
 def show(order_id):
     order = get_visible_or_404(_visible(), Order, order_id)
-    return render_template("orders/show.html", order=order, form=ConfirmForm(),
-                           clauses=order.clauses.order_by(OrderClause.position),
+    clauses = [{"level": c.level, "text": c.text, "executor": c.executor,
+                "deadline": c.deadline} for c in order.clauses.order_by(OrderClause.position)]
+    # Numbered and worded as the document will print them (1., 1.1., «ПРИКАЗЫВАЮ:»).
+    rows, last = clause_rows(clauses)
+    imperative = KIND_TITLES.get(order.kind, KIND_TITLES["order"])[2]
+    return render_template("orders/show.html", order=order, form=ConfirmForm(), clauses=rows,
+                           imperative=imperative, control_number=f"{last + 1}.",
+                           preamble=preamble_text(order.preamble, bool(imperative)),
                            annexes=order.annexes.order_by(OrderAnnex.position),
                            can_edit=order.editable_by(current_user))
 

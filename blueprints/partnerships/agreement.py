@@ -15,6 +15,7 @@ from ..core.deadlines import read_deadline
 from ..core.diff import field_changes
 from ..core.filters import date_num
 from ..core.rows import apply_action
+from ..core.notify import notify, school_users
 from ..documents import api as documents
 from . import services
 from .documents import TERM_LABELS, default_terms
@@ -340,6 +341,13 @@ def confirm(pair, side, user, version):
             & (PartnershipConfirmation.version == current.version)).count() == len(SIDES)
         if both:
             register_documents(current, user)
+        else:
+            other = "partner" if side == "leader" else "leader"
+            who = current.leader if side == "leader" else current.partner
+            notify(school_users(services.side_school(current, other)), "confirmation_asked",
+                   f"Со стороны {who.short_name} соглашение и план взаимодействия на "
+                   f"{current.period_label} учебный год согласованы: ждёт вашего согласования.",
+                   f"/partnerships/{current.id}")
     return Partnership.get_by_id(pair.id)
 
 

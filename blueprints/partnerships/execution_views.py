@@ -113,7 +113,7 @@ def add_row_evidence(row_id):
     return redirect(url_for("partnerships.plan_row", row_id=row.id), code=303)
 
 
-@bp.route("/plan-evidence/<int:plan_evidence_id>/delete", methods=["POST"])
+@bp.route("/plan-evidence/<int:plan_evidence_id>/delete", methods=["GET", "POST"])
 @access(*REPORTERS)
 def delete_row_evidence(plan_evidence_id):
     item = PlanRowEvidence.get_or_none(PlanRowEvidence.id == plan_evidence_id)
@@ -123,6 +123,10 @@ def delete_row_evidence(plan_evidence_id):
     if not item.removable_by(current_user):
         fail(403, "Удалить подтверждение может только добавившая его школа "
                   "или методический центр.")
+    if request.method == "GET":
+        return evidence.confirm_removal(
+            item, url_for("partnerships.delete_row_evidence", plan_evidence_id=item.id),
+            url_for("partnerships.show", partnership_id=row.partnership_id))
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     evidence.remove(item)

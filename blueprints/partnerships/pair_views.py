@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from models import GeneratedDocument, Organization, Partnership, school_year
+from models import GeneratedDocument, Partnership, school_year
 
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.audit import audit
@@ -18,6 +18,7 @@ from ..core.forms import ConfirmForm
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
 from ..documents import api as documents
+from ..documents.requisites import order_issuer
 from . import pairs, pairs_import
 from .blueprint import bp
 from .documents import partnerships_order
@@ -239,11 +240,7 @@ def _order_defaults(year, issuer):
 def _department():
     """The organisation issuing the order: the user's, or for the centre and admin the
     education department of the directory."""
-    org = current_user.organization
-    if org is not None and org.kind == "department":
-        return org
-    return (Organization.select().where(Organization.kind == "department")
-            .order_by(Organization.id).first()) or org
+    return order_issuer(current_user.organization)
 
 
 def _order_from(form, year, issuer):

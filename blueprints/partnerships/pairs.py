@@ -8,6 +8,7 @@ from peewee import JOIN, fn
 
 from models import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, Organization, Partnership,
                     PartnershipConfirmation, current_school_year, db, now, school_year)
+from models.search import matches
 
 from ..documents import api as documents
 from .services import PartnershipError, check_pair, propose
@@ -68,10 +69,9 @@ def listing(user, year=None, status="", municipality="", text="", with_load=Fals
     if municipality:
         query = query.where((Leader.municipality == municipality)
                             | (PartnerOrg.municipality == municipality))
-    if text:
-        needle = text.strip().lower()
-        query = query.where(Leader.search_text.contains(needle)
-                            | PartnerOrg.search_text.contains(needle))
+    leader_named = matches(Leader, text)
+    if leader_named is not None:
+        query = query.where(leader_named | matches(PartnerOrg, text))
     return query.order_by(Partnership.period_start.desc(), Leader.short_name,
                           PartnerOrg.short_name, Partnership.id).dicts()
 

@@ -6,6 +6,8 @@ import json
 from models import (INTERACTION_DIRECTIONS, Partnership, PartnershipConfirmation, PlanRow,
                     db, now, school_year)
 
+from ..core.notify import notify, school_users
+
 
 class PartnershipError(Exception):
     """A refused write; the message is Russian and names the reason."""
@@ -54,12 +56,26 @@ def content(partnership):
                       "expected_result": r.expected_result} for r in rows]}
 
 
+def side_school(pair, side):
+    """The organisation id that speaks for `side` ("leader" or "partner")."""
+    return pair.leader_id if side == "leader" else pair.partner_id
+
+
 def changed(partnership, user):
     """Record a change of what the sides confirm: bump the version and clear every standing
     confirmation (the side is then shown what changed since it confirmed). Call inside the
     change's transaction; returns the new version."""
     Partnership.update(version=Partnership.version + 1, updated_at=now()).where(
         Partnership.id == partnership.id).execute()
+    cleared = [c.side for c in PartnershipConfirmation.select(PartnershipConfirmation.side).where(
+        (PartnershipConfirmation.partnership == partnership.id)
+        & PartnershipConfirmation.confirmed_at.is_null(False))]
+    pair = Partnership.get_by_id(partnership.id)
+    for side in cleared:
+        notify(school_users(side_school(pair, side)), "confirmation_cleared",
+               f"Соглашение {pair.leader.short_name} и {pair.partner.short_name} изменено после "
+               "вашего согласования: согласование снято. Проверьте изменения и согласуйте ещё раз.",
+               f"/partnerships/{pair.id}")
     PartnershipConfirmation.update(confirmed_at=None, cleared_at=now(), cleared_by=user).where(
         (PartnershipConfirmation.partnership == partnership.id)
         & PartnershipConfirmation.confirmed_at.is_null(False)).execute()

@@ -11,6 +11,7 @@ from models import (AuditLog, GeneratedDocument, Indicator, IndicatorRule, Organ
 
 from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.downloads import send_bytes
+from ..core.autosave import EditConflict, new_token, status as autosave_status
 from ..core.audit import audit
 from ..core.diff import field_changes
 from ..core.errors import fail
@@ -33,6 +34,11 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 REVIEWERS = ("admin", "centre")
 APPROVERS = ("admin", "department")
+# The shared autosave indicator, in a programme's words.
+AUTOSAVE_TEXTS = {
+    "conflict": "Раздел изменён в другой вкладке или другим сотрудником. Нажмите «Сохранить», "
+                "чтобы сравнить версии",
+    "locked": "Программа отправлена на рассмотрение: изменения не сохраняются"}
 SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
 
 
@@ -89,7 +95,12 @@ def index():
     if status in PROGRAMME_STATUSES:
         query = query.where(Programme.status == status)
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
-    return render_template("programmes/index.html", page=page, status=status,
+    current = None
+    if current_user.role == "school":  # the biggest button continues it
+        current = (Programme.select().where((Programme.school == current_user.organization_id)
+                                            & Programme.status.in_(services.EDITABLE))
+                   .order_by(Programme.period_start.desc()).first())
+    return render_template("programmes/index.html", page=page, status=status, current=current,
                            statuses=PROGRAMME_STATUSES, today=now(), form=NewProgrammeForm(),
                            agreed=Programme.select().where(Programme.status == "agreed").count())
 
@@ -101,7 +112,14 @@ def create():
     if not form.validate():
         fail(422, " ".join(e for errors in form.errors.values() for e in errors))
     school = Organization.get_by_id(current_user.organization_id)
-    programme = services.create_programme(school, current_user.id, int(form.period_start.data))
+    start = int(form.period_start.data)
+    existing = services.overlapping(school.id, start)
+    if existing is not None:
+        flash(f"У школы уже есть программа на эти годы ({existing.period_start}–"
+              f"{existing.period_end}, {existing.status_label.lower()}): продолжайте её. Новую "
+              "программу можно начать на годы после её окончания.", "warning")
+        return redirect(url_for("programmes.show", programme_id=existing.id), code=303)
+    programme = services.create_programme(school, current_user.id, start)
     audit("programme_created", programme)
     return redirect(url_for("programmes.section", programme_id=programme.id, key="passport"),
                     code=303)
@@ -118,13 +136,15 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         "programmes/section.html", "programmes/_section_form.html", status=status,
         programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
-        restored=restored, filled=_filled(programme))
+        restored=restored, missing=_missing(programme), autosave_texts=AUTOSAVE_TEXTS)
 
 
-def _filled(programme):
-    """{section key: True} for sections with nothing missing: the sidebar's progress."""
-    missing = {section.key for section, _ in reads.missing_by_section(programme)}
-    return {s.key: s.key not in missing for s in S.SECTIONS}
+def _missing(programme):
+    """{section key: [labels of what is still to fill]} ([] when complete): the sidebar says
+    what each section lacks, not only that it lacks something."""
+    missing = {section.key: [label for _, label, _ in items]
+               for section, items in reads.missing_by_section(programme)}
+    return {s.key: missing.get(s.key, []) for s in S.SECTIONS}
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>", methods=["GET", "POST"])
@@ -146,7 +166,7 @@ def section(programme_id, key):
             form = reads.section_form(programme, section, stored, formdata=restored)
         else:
             form = reads.section_form(programme, section, stored, version=str(row.version),
-                                         token=services.new_token())
+                                         token=new_token())
         check = None
         if request.args.get("check"):
             check = S.missing_fields(section, form)
@@ -162,7 +182,7 @@ def section(programme_id, key):
         return _page(programme, section, form, status=422)
     try:
         services.save_section(programme, section, form, current_user.id)
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
         fail(409, "Программа уже отправлена на рассмотрение: изменения не сохранены.")
@@ -207,8 +227,7 @@ def _rows(values, name):
 def _conflict(programme, section, form, stored):
     """Both values side by side; the user's typing stays in a form that can be re-sent."""
     if wants_fragment():  # the autosave: only the indicator says so
-        return render_template("programmes/_autosave.html", state="conflict",
-                               programme=programme, section=section), 409
+        return autosave_status("conflict", AUTOSAVE_TEXTS), 409
     theirs = reads.section_form(programme, section)
     their_values = dict((name, shown) for name, _, shown in S.labelled_values(theirs))
     differences = [(label, shown, their_values.get(name, "")) for name, label, shown
@@ -216,9 +235,12 @@ def _conflict(programme, section, form, stored):
     form.version.data = str(stored.version)  # «keep mine» now saves over the newer version
     posted = [(k, v) for k, v in request.form.items(multi=True)
               if k not in ("csrf_token", "version", "action", "goto")]
-    return render_template("programmes/conflict.html", programme=programme, section=section,
-                           form=form, differences=differences, posted=posted,
-                           stored=stored), 409
+    section_url = url_for("programmes.section", programme_id=programme.id, key=section.key)
+    return render_template(
+        "core/conflict.html", heading=f"Раздел «{section.title}» уже изменён",
+        back_url=url_for("programmes.show", programme_id=programme.id),
+        back_label=programme.title or "Программа", action=section_url, discard_url=section_url,
+        differences=differences, posted=posted, stored=stored), 409
 
 
 @bp.route(f"/<int:programme_id>/<any({SECTION_KEYS}):key>/autosave", methods=["POST"])
@@ -230,16 +252,14 @@ def autosave(programme_id, key):
     programme = _editable_or_404(programme_id)
     form = reads.section_form(programme, section, formdata=request.form)
     if not form.validate():
-        return render_template("programmes/_autosave.html", state="invalid",
-                               count=len(S.leaf_errors(form))), 422
+        return autosave_status("invalid", AUTOSAVE_TEXTS, count=len(S.leaf_errors(form))), 422
     try:
         version = services.save_section(programme, section, form, current_user.id)
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
-        return render_template("programmes/_autosave.html", state="locked"), 409
-    return render_template("programmes/_autosave.html", state="saved", version=version,
-                           at=datetime.now())
+        return autosave_status("locked", AUTOSAVE_TEXTS), 409
+    return autosave_status("saved", AUTOSAVE_TEXTS, version=version)
 
 
 # --- overview, submission, review ---------------------------------------------------------
@@ -270,9 +290,13 @@ def show(programme_id):
         open_count=services.open_comments(programme).count())
 
 
-@bp.route("/<int:programme_id>/submit", methods=["POST"])
+@bp.route("/<int:programme_id>/submit", methods=["GET", "POST"])
 @access("school")
 def submit(programme_id):
+    if request.method == "GET":  # a refreshed or bookmarked submission: back to the programme
+        programme = _writable_or_404(programme_id)
+        return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="submit"),
+                        code=303)
     programme = _editable_or_404(programme_id)
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
@@ -280,6 +304,10 @@ def submit(programme_id):
     if missing:
         return render_template("programmes/missing.html", programme=programme,
                                missing=missing), 422
+    if services.open_comments(programme).exists() and request.form.get("despite") != "1":
+        return _ask(programme, "programmes.submit", "Отправить, не ответив на все замечания?",
+                    "Эти замечания центра ещё не отмечены учтёнными. Центр увидит их открытыми:",
+                    "Всё равно отправить", "btn-warning", hidden={"despite": "1"}), 409
     number = services.submit_programme(programme, current_user.id)
     audit("programme_submitted", programme, details=f"редакция {number}")
     flash("Программа отправлена в методический центр на рассмотрение.", "success")
@@ -304,17 +332,45 @@ def _transition(programme, action, audit_action, message, *args):
     return redirect(url_for("programmes.show", programme_id=programme.id), code=303)
 
 
-@bp.route("/<int:programme_id>/return", methods=["POST"])
+def _remark_lines(programme):
+    return [f"{c.field_label or 'Раздел'}: {c.text}" for c in
+            services.open_comments(programme).order_by(ProgrammeComment.id)]
+
+
+def _ask(programme, endpoint, heading, warning, button, button_class="btn-primary", hidden=None):
+    """The confirmation page of a review step, with the programme's open remarks listed."""
+    return render_template(
+        "core/confirm.html", form=ConfirmForm(), heading=heading, button=button,
+        button_class=button_class, warning=warning, items=_remark_lines(programme),
+        details=f"«{programme.title}»", hidden=hidden,
+        action=url_for(endpoint, programme_id=programme.id),
+        cancel=url_for("programmes.show", programme_id=programme.id))
+
+
+@bp.route("/<int:programme_id>/return", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def return_(programme_id):
+    if request.method == "GET":
+        programme = _writable_or_404(programme_id)
+        return _ask(programme, "programmes.return_", "Вернуть программу на доработку?",
+                    "Школа получит программу обратно с этими замечаниями и уведомление:",
+                    "Да, вернуть", "btn-danger")
     programme = _reviewable_or_404(programme_id)
     return _transition(programme, services.return_programme, "programme_returned",
                        "Программа возвращена школе на доработку с замечаниями.")
 
 
-@bp.route("/<int:programme_id>/agree", methods=["POST"])
+@bp.route("/<int:programme_id>/agree", methods=["GET", "POST"])
 @access(*REVIEWERS)
 def agree(programme_id):
+    if request.method == "GET":
+        programme = _writable_or_404(programme_id)
+        count = services.open_comments(programme).count()
+        return _ask(programme, "programmes.agree", "Согласовать программу?",
+                    f"Открытых замечаний: {count}. Согласованная программа уходит на "
+                    "утверждение приказом, изменить её школа уже не сможет." if count else
+                    "Согласованная программа уходит на утверждение приказом; изменить её школа "
+                    "уже не сможет.", "Да, согласовать", "btn-success")
     programme = _reviewable_or_404(programme_id)
     centre = current_user.organization.full_name if current_user.organization else ""
     return _transition(programme, services.agree_programme, "programme_agreed",

@@ -1,12 +1,14 @@
 """Programme writes: create, save a section (with its version), the review workflow,
 approval by the department's order and publication. No request access here."""
 import json
-import secrets
 
 from models import (NUMERIC_TYPES, GeneratedDocument, Indicator, IndicatorRule, Programme,
                     ProgrammeComment, ProgrammeRevision, ProgrammeSection, db, now)
 
-from ..core.filters import date_num, genitive
+from ..core import review
+from ..core.autosave import save_versioned
+from ..core.filters import date_num, genitive, plural_ru
+from ..core.notify import notify, school_users
 from ..documents import api as documents
 from . import sections as S
 from .documents import programme_data
@@ -15,24 +17,12 @@ from .reads import stored_values
 EDITABLE = ("draft", "returned")
 
 
-class EditConflict(Exception):
-    """Someone else saved this section after the form was opened."""
-
-    def __init__(self, stored):
-        super().__init__("conflict")
-        self.stored = stored  # the ProgrammeSection as it is now
-
-
 class NotEditable(Exception):
     """The programme is under review or approved: the school cannot change it."""
 
 
 class InvalidTransition(Exception):
     """The action does not fit the programme's status; the message is Russian."""
-
-
-def new_token():
-    return secrets.token_hex(16)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -45,6 +35,13 @@ def _passport_defaults(school, start, end):
             "school_name": school.full_name, "head": head, "contacts": contacts,
             "customer": "", "period_start": str(start), "period_end": str(end),
             "executors": f"Педагогический коллектив {school.short_name}"}
+
+
+def overlapping(school_id, start):
+    """The school's programme whose years meet `start`…`start + 2`, if there is one."""
+    return Programme.select().where(
+        (Programme.school == school_id) & (Programme.period_start <= start + 2)
+        & (Programme.period_end >= start)).order_by(Programme.period_start).first()
 
 
 def create_programme(school, author, start):
@@ -72,21 +69,13 @@ def save_section(programme, section, form, author):
         if not Programme.update(updated_at=now()).where(
                 (Programme.id == programme.id) & Programme.status.in_(EDITABLE)).execute():
             raise NotEditable()
-        same_form = (ProgrammeSection.editor_token == token) if token else False
-        updated = ProgrammeSection.update(
-            data=json.dumps(values, ensure_ascii=False), version=ProgrammeSection.version + 1,
-            editor_token=token, updated_at=now(), updated_by=author,
-        ).where((ProgrammeSection.programme == programme.id)
-                & (ProgrammeSection.key == section.key)
-                & ((ProgrammeSection.version == version) | same_form)).execute()
-        stored = ProgrammeSection.select(ProgrammeSection.id, ProgrammeSection.version).where(
-            (ProgrammeSection.programme == programme.id)
-            & (ProgrammeSection.key == section.key)).get()
-        if not updated:
-            raise EditConflict(stored)
+        saved = save_versioned(
+            ProgrammeSection, (ProgrammeSection.programme == programme.id)
+            & (ProgrammeSection.key == section.key), version, token,
+            data=json.dumps(values, ensure_ascii=False), updated_at=now(), updated_by=author)
         if section.key == "passport":
             _sync_passport(programme, form)
-    return stored.version
+    return saved
 
 
 def _sync_passport(programme, form):
@@ -117,20 +106,30 @@ def submit_programme(programme, author):
     return number
 
 
-def open_comments(programme):
-    return ProgrammeComment.select().where((ProgrammeComment.programme == programme.id)
-                                           & (ProgrammeComment.is_answered == False))  # noqa
+def _tell_school(programme, kind, text, anchor=""):
+    """Notify the school's users about their programme (a link to its page)."""
+    url = f"/programmes/{programme.id}" + (f"#{anchor}" if anchor else "")
+    notify(school_users(programme.school_id), kind, text, url)
+
+
+def open_comments(programme, revision=None):
+    return review.open_remarks(ProgrammeComment, ProgrammeComment.programme, programme.id,
+                               revision)
 
 
 def return_programme(programme):
     if programme.status != "submitted":
         raise InvalidTransition("Вернуть на доработку можно только программу на рассмотрении.")
-    if not open_comments(programme).where(
-            ProgrammeComment.revision == programme.revision).exists():
+    if not open_comments(programme, programme.revision).exists():
         raise InvalidTransition("Напишите хотя бы одно замечание: школа должна знать, "
                                 "что исправить.")
     with db.atomic():
         _move(programme, ("submitted",), "returned")
+        count = open_comments(programme).count()
+        _tell_school(programme, "programme_returned",
+                     f"Программа «{programme.title}» возвращена на доработку: {count} "
+                     f"{plural_ru(count, 'открытое замечание', 'открытых замечания', 'открытых замечаний')}."
+                     " Ответьте на замечания, исправьте разделы и отправьте снова.")
 
 
 def agree_programme(programme, centre_name, on_date):
@@ -138,21 +137,28 @@ def agree_programme(programme, centre_name, on_date):
         raise InvalidTransition("Согласовать можно только программу на рассмотрении.")
     with db.atomic():
         _move(programme, ("submitted",), "agreed", agreed_on=on_date, agreed_by=centre_name)
+        _tell_school(programme, "programme_agreed",
+                     f"Программа «{programme.title}» согласована центром. Следующий шаг — "
+                     "утверждение приказом управления образования.")
 
 
 def add_comment(programme, section, field, label, text, author):
     if programme.status != "submitted":
         raise InvalidTransition("Замечания пишут к программе на рассмотрении.")
-    return ProgrammeComment.create(programme=programme.id, section=section.key, field=field,
-                                   field_label=label[:300], text=text,
-                                   revision=programme.revision, author=author)
+    remark = review.add_remark(ProgrammeComment, {"programme": programme.id,
+                                                  "section": section.key},
+                               field, label, text, programme.revision, author)
+    where = f"к полю «{label}»" if field else f"к разделу «{section.title}»"
+    _tell_school(programme, "remark_added",
+                 f"Центр оставил замечание {where} программы «{programme.title}»: {text}",
+                 anchor=f"section-{section.key}")
+    return remark
 
 
 def answer_comment(comment, answer, author):
     if comment.programme.status not in EDITABLE:
         raise InvalidTransition("Отвечать на замечания можно, пока программа на доработке.")
-    ProgrammeComment.update(is_answered=True, answer=answer, answered_at=now(),
-                            answered_by=author).where(ProgrammeComment.id == comment.id).execute()
+    review.answer_remark(comment, answer, author)
 
 
 # --- approval by order and publication --------------------------------------------------------
@@ -179,6 +185,9 @@ def approve_programmes(programmes, order, author, organization):
                 on_date=document.registered_on, author=author,
                 organization=programme.school_id, source=("programme", programme.id))
             _move(programme, ("agreed",), "approved", approval=document, document=registered)
+            _tell_school(programme, "programme_approved",
+                         f"Программа «{programme.title}» утверждена приказом "
+                         f"от {date_num(document.registered_on)} № {document.number}.")
     return document
 
 
@@ -193,6 +202,8 @@ def publish_programmes(document):
             if own is not None and own.status == "registered":
                 documents.publish(own)
             _move(programme, ("approved",), "published")
+            _tell_school(programme, "published",
+                         f"Программа «{programme.title}» опубликована на сайте.")
 
 
 

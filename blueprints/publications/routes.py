@@ -75,7 +75,8 @@ def index():
     page = paginate(query, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
     return render_page_or_fragment("publications/index.html", "publications/_list.html",
                                    page=page, filters=filters, titles=listing.doctype_titles(),
-                                   csv_url=url_for("publications.register_csv", **used))
+                                   csv_url=url_for("publications.register_csv", **used),
+                                   filtered=bool(used))
 
 
 @bp.route("/<int:year>/<string(maxlength=200):slug>")

@@ -8,6 +8,8 @@ The contexts hold only str, int, bool, lists and dicts: they are stored in the r
 """
 from datetime import date
 
+from models.roadmap import CLOSED  # never overdue
+
 from ..core.filters import date_num, deadline_text, fio_short, percent
 from ..documents.doctype import Doctype
 from .data import roadmap_data
@@ -20,7 +22,6 @@ STATUS_LABELS = {
     "postponed": "перенесено",
     "cancelled": "отменено",
 }
-CLOSED = {"done", "cancelled"}  # statuses that are never overdue
 # How an approving act is named in the stamp: «приказом …», «распоряжением …», «решением …».
 ACT_WORDS = ("приказом", "распоряжением", "постановлением", "решением", "протоколом")
 

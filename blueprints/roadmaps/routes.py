@@ -12,12 +12,14 @@ from werkzeug.exceptions import NotFound
 
 from models import (ACTIVITY_STATUSES, ActivityChange, ActivityEvidence, ActivityOrganization,
                     Organization, Roadmap, RoadmapActivity, RoadmapSection, User)
+from models.search import matches
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core import evidence
 from ..core.downloads import send_bytes
 from ..core.audit import audit
 from ..core.errors import fail
+from ..core.filters import plural_ru
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import int_arg
@@ -27,7 +29,7 @@ from ..core.uploads import read_upload
 from ..core.urls import site_url
 from ..documents import api as docs  # `documents` is a view here
 from ..documents.storage import storage
-from . import cli, services
+from . import cli, reminders, services
 from .data import ACTIVITY_EVIDENCE, evidence_by_activity
 from .forms import (ActivityForm, EvidenceForm, ExecutionForm, ImportForm, NewActivityForm,
                     RoadmapForm, SectionForm)
@@ -110,7 +112,8 @@ def import_file():
                 token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
                                      filename, {"sha256": storage().put(data), "period": period})
                 return render_template("roadmaps/preview.html", parsed=parsed, token=token,
-                                       filename=filename, form=ConfirmForm())
+                                       filename=filename, form=ConfirmForm(),
+                                       same=services.same_roadmaps(parsed, filename))
     return render_template("roadmaps/import.html", form=form), 422 if form.errors else 200
 
 
@@ -135,6 +138,12 @@ def import_confirm(token):
                                default_period=period)
     except RoadmapImportError as error:
         fail(422, str(error))
+    same = services.same_roadmaps(parsed, pending["filename"])
+    if same and request.form.get("again") != "1":
+        flash("Такая дорожная карта уже загружена. Отметьте «Загрузить ещё раз», если нужна "
+              "вторая копия.", "warning")
+        return render_template("roadmaps/preview.html", parsed=parsed, token=token,
+                               filename=pending["filename"], form=ConfirmForm(), same=same), 409
     organization = current_user.organization_id or Organization.select().where(
         Organization.kind == "centre").first()
     roadmap = services.save_roadmap(parsed, organization, current_user.id, pending["filename"],
@@ -184,7 +193,8 @@ def _filters():
         month = ""
     return {"status": args.get("status", "") if args.get("status") in ACTIVITY_STATUSES else "",
             "org": int_arg("org", 0), "month": month,
-            "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1"}
+            "overdue": args.get("overdue") == "1", "mine": args.get("mine") == "1",
+            "q": args.get("q", "").strip()[:200]}
 
 
 def _in_month(activity, month):
@@ -210,13 +220,17 @@ def _table(roadmap, filters):
         orgs[link.activity_id].append(link.organization)
     evidence = evidence_by_activity(ids, current_user)
     mine = current_user.organization_id
+    condition = matches(RoadmapActivity, filters["q"])
+    found = None if condition is None else {a.id for a in RoadmapActivity.select(
+        RoadmapActivity.id).where((RoadmapActivity.roadmap == roadmap.id) & condition)}
     by_section = defaultdict(list)
     for activity in activities:
         by_section[activity.section_id].append(activity)
     rows = []
     for section in sections:
         items = by_section.get(section.id, [])
-        shown = [a for a in items if _matches(a, filters, orgs, today, mine)]
+        shown = [a for a in items if (found is None or a.id in found)
+                 and _matches(a, filters, orgs, today, mine)]
         rows.append({"section": section, "activities": shown, "total": len(items),
                      "done": sum(a.status == "done" for a in items)})
     summary = {"total": len(activities), "done": sum(a.status == "done" for a in activities),
@@ -275,6 +289,31 @@ def show(roadmap_id):
         "roadmaps/show.html", roadmap=roadmap, table=table, summary=summary,
         responsible=responsible, filters=filters, statuses=ACTIVITY_STATUSES, today=date.today(),
         is_staff=current_user.role in STAFF, form=ConfirmForm())
+
+
+@bp.route("/<int:roadmap_id>/remind", methods=["GET", "POST"])
+@access(*STAFF)
+def remind(roadmap_id):
+    """The schools with overdue or soon-due activities, to remind at once (all preselected)."""
+    roadmap = _roadmap_or_404(roadmap_id)
+    due = reminders.due_by_school(roadmap)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            fail(400, "Форма устарела: обновите страницу.")
+        chosen = {int(v) for v in request.form.getlist("school") if v.isdigit() and len(v) < 10}
+        if not chosen:
+            flash("Отметьте школы, которым отправить напоминание.", "warning")
+            return render_template("roadmaps/remind.html", roadmap=roadmap, due=due, form=form,
+                                   chosen=chosen), 422
+        reminded = reminders.remind(roadmap, chosen)
+        for school in reminded:
+            audit("roadmap.remind", roadmap, details=school.short_name)
+        flash(f"Напоминание отправлено: {len(reminded)} "
+              f"{plural_ru(len(reminded), 'школа', 'школы', 'школ')}.", "success")
+        return redirect(url_for("roadmaps.show", roadmap_id=roadmap.id), code=303)
+    return render_template("roadmaps/remind.html", roadmap=roadmap, due=due, form=form,
+                           chosen={school.id for school, _, _ in due})
 
 
 # --- one activity: inline edit, execution, evidence, history -------------------------------
@@ -372,7 +411,7 @@ def add_evidence(activity_id):
     return render_template("roadmaps/activity.html", **context), 422
 
 
-@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])
 @access(*ALL_USERS)
 def delete_evidence(evidence_id):
     item = ActivityEvidence.get_or_none(ActivityEvidence.id == evidence_id)
@@ -382,6 +421,10 @@ def delete_evidence(evidence_id):
     if not item.removable_by(current_user):
         fail(403, "Удалить подтверждение может только добавившая его организация "
                   "или методический центр.")
+    if request.method == "GET":
+        return evidence.confirm_removal(
+            item, url_for("roadmaps.delete_evidence", evidence_id=item.id),
+            url_for("roadmaps.activity", activity_id=activity.id))
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     services.remove_evidence(item, current_user.id)

@@ -3,6 +3,8 @@ evidence. No request access here."""
 import re
 from datetime import date
 
+from peewee import fn
+
 from models import (ACTIVITY_STATUSES, ActivityChange, ActivityOrganization,
                     Roadmap, RoadmapActivity, RoadmapSection, db, now)
 
@@ -23,6 +25,18 @@ class EditConflict(Exception):
 
 
 # --- import -----------------------------------------------------------------------------------
+
+def same_roadmaps(parsed, filename):
+    """Road maps already loaded that look like this file: the same title, or the same file name
+    with as many activities (a second import is allowed, but never by accident)."""
+    title = (parsed.title or filename or "Дорожная карта")[:1000]
+    count = RoadmapActivity.select(fn.COUNT(RoadmapActivity.id)).where(
+        RoadmapActivity.roadmap == Roadmap.id)
+    return list(Roadmap.select(Roadmap, count.alias("activities")).where(
+        (Roadmap.title == title)
+        | ((Roadmap.source_filename == filename[:255]) & (count == len(parsed.activities))))
+        .order_by(Roadmap.created_at))
+
 
 def save_roadmap(parsed, organization, author, filename="", period=None):
     """Store a parsed road map (ParsedRoadmap) in one transaction; return the Roadmap."""
@@ -112,6 +126,7 @@ def update_activity(activity, changes, user, version):
         values.update(starts_on=deadline.start, ends_on=deadline.end,
                       recurrence=deadline.recurrence, deadline_read=deadline.is_read)
     with db.atomic():
+        values.update(activity.search_update(changed))
         done = RoadmapActivity.update(**values, version=RoadmapActivity.version + 1,
                                       updated_at=now()).where(
             (RoadmapActivity.id == activity.id) & (RoadmapActivity.version == version)).execute()

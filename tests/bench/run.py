@@ -238,6 +238,8 @@ def main(batch_only=False):
         print(f"{'programme autosave (POST)':<28} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 "
               f"{p95:6.1f} ms   errors {errors}   (target p95 < 100 ms: "
               f"{'met' if p95 < 100 and not errors else 'NOT met'})")
+        from tests.bench import report_autosave_bench  # a school's monitoring report (issue 12)
+        print(report_autosave_bench.run(app_port, tmp, _login, _token, _wrk, LUA))
         _, _, p95, errors = results[cases[2][0]]
         print(f"road map page: target p95 < 150 ms: {'met' if p95 < 150 and not errors else 'NOT met'}")
         print(f"road map import, 300-activity .docx (parse + save): {import_seconds * 1000:.0f} ms "
@@ -253,6 +255,9 @@ def main(batch_only=False):
         print(f"{name}: p95 {p95:.1f} ms, {rate:.1f} req/s; app/bare {rate / bare:.2f} "
               f"(bare {bare:.1f} req/s, p95 {results[cases[3][0]][2]:.1f} ms); target p95 < 150 ms: "
               f"{'met' if p95 < 150 and not errors else 'NOT met'}")
+        from tests.bench import monitoring_bench  # the campaign page, 500 schools × 30 indicators
+        print("\n".join(monitoring_bench.run(app_port, cookie, lambda url, c: _wrk(
+            url, c, str(script)), results[cases[3][0]])))
         from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
         print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), baseline_p95=results[cases[0][0]][2])))

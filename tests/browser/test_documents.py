@@ -37,7 +37,8 @@ def test_centre_creates_registers_and_publishes_an_order(page, shot):
         re.compile(r"Приказ зарегистрирован")).inner_text()).group(1)
     page.get_by_role("link", name="Документ в реестре").click()
     shot(page, "21-register-document")
-    page.get_by_role("button", name="Опубликовать на сайте").click()
+    page.get_by_role("link", name="Опубликовать на сайте…").click()
+    page.get_by_role("button", name="Да, опубликовать").click()  # asked first
     expect(page.get_by_text("Опубликован", exact=True).first).to_be_visible()
 
     page.goto("/docs/")

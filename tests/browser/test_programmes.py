@@ -49,7 +49,8 @@ def test_programme_from_draft_to_published_order(page, shot, browser, live_serve
     log_in(centre, "centre")
     centre.goto("/programmes/?status=submitted")
     centre.get_by_role("link", name=title).click()
-    centre.get_by_role("button", name="Согласовать").click()
+    centre.get_by_role("link", name="Согласовать…").click()
+    centre.get_by_role("button", name="Да, согласовать").click()  # asked first
     expect(centre.get_by_text("Программа согласована и ждёт утверждения приказом.")).to_be_visible()
 
     department = browser.new_context(base_url=live_server.url, locale="ru-RU").new_page()

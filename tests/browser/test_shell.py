@@ -44,8 +44,9 @@ def test_centre_live_search_in_directory(page, shot):
     expect(page.get_by_role("heading", level=1)).to_have_text("Здравствуйте, Белова Наталья Сергеевна")
     shot(page, "03-dashboard-centre")
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role(
-        "link", name="Организации").click()
+    menu = page.get_by_role("navigation", name="Основное меню")
+    menu.get_by_role("button", name="Ещё").click()  # the less daily pages, so the bar fits
+    menu.get_by_role("link", name="Организации").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Справочник организаций")
     expect(page).to_have_url(re.compile(r"/orgs/$"))
     table = page.locator("main")
@@ -158,14 +159,23 @@ def test_admin_pages_and_not_found(page, shot):
     log_in(page, "admin")
     expect(page.get_by_role("heading", level=1)).to_have_text("Здравствуйте, Соколова Ирина Владимировна")
     shot(page, "08-dashboard-admin")
+    for width in (1200, 1280):  # the admin's bar (the longest) stays on one line, «Выйти» on screen
+        page.set_viewport_size({"width": width, "height": 800})
+        logout = page.get_by_role("button", name="Выйти").bounding_box()
+        brand = page.get_by_role("link", name="Опора", exact=True).bounding_box()
+        assert logout["x"] + logout["width"] <= width and abs(logout["y"] - brand["y"]) < 30
+    page.set_viewport_size({"width": 1280, "height": 800})
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Пользователи").click()
+    menu = page.get_by_role("navigation", name="Основное меню")
+    menu.get_by_role("button", name="Ещё").click()
+    menu.get_by_role("link", name="Пользователи").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Пользователи")
     for login in ("admin", "centre", "department", "school1", "school2"):
         expect(page.locator("main")).to_contain_text(login)
     shot(page, "09-users")
 
-    page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="Журнал").click()
+    menu.get_by_role("button", name="Ещё").click()
+    menu.get_by_role("link", name="Журнал").click()
     expect(page).to_have_url(re.compile(r"/audit$"))
     expect(page.locator("main table")).to_be_visible()
     shot(page, "10-audit")
@@ -176,3 +186,15 @@ def test_admin_pages_and_not_found(page, shot):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Страница не найдена"))
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()
     shot(page, "11-not-found")
+
+
+def test_lists_fit_a_phone_screen(page):
+    """At 390 px the register, the directory and a road map show their rows as labelled cards:
+    nothing runs past the right edge (the page never scrolls sideways)."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, "centre")
+    for path in ("/documents/", "/orgs/", "/roadmaps/1"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        row = page.locator("table.stack-table tbody tr").first
+        assert row.bounding_box()["width"] <= 390, path
