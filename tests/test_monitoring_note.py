@@ -41,10 +41,11 @@ def monitored(app, make_org):
                                                         "МБОУ «СОШ № 3»"))
     before = create_campaign([a.id, b.id], status="closed",
                              period_label="II полугодие 2025/2026")
-    campaign = create_campaign([a.id, b.id, c.id], previous=before.id)
+    campaign = create_campaign([a.id, b.id, c.id], previous=before.id, codes=(
+        "participants", "failed", "share_2", "has_iom", "measures"))
     _put(before, a, {"participants": 50, "failed": 6, "share_2": "12.4"})
     _put(before, b, {"participants": 40, "failed": 3, "share_2": "7.5"})
-    _put(campaign, a, {"participants": 51, "failed": 5, "share_2": "9.8"})
+    _put(campaign, a, {"participants": 51, "failed": 5, "share_2": "9.8", "has_iom": 1})
     _put(campaign, b, {"participants": 40, "failed": 8, "share_2": "20"}, status="submitted")
     _put(campaign, c, {"participants": 10, "failed": 9, "share_2": "90"}, status="draft")
     return {"campaign": campaign, "a": a, "b": b, "c": c}
@@ -71,14 +72,23 @@ def test_note_tables_match_the_data(monitored):
     assert (total["label"], total["value"], total["change"]) == (
         "Всего по ОО", f"13{NBSP}чел.", f"▲ 4{NBSP}чел.")
     assert plain["participants"] == {"submitted": 2, "total": 3, "missing": ["МБОУ «СОШ № 3»"]}
-    with db.connection_context():  # the same figures as the consolidated table's
+    with db.connection_context():  # this period: the same figures as the consolidated table's
         figures = stats.figures(MonitoringCampaign.get_by_id(monitored["campaign"].id))
     for indicator in plain["indicators"]:
         for key in ("mean", "min", "max", "total"):
             expected = figures["summary"][indicator["code"]][key]
             assert note.decimal_or_none(indicator["summary"][key]) == expected
-            expected = figures["previous_summary"][indicator["code"]][key]
-            assert note.decimal_or_none(indicator["previous_summary"][key]) == expected
+
+
+def test_previous_period_is_compared_over_the_same_schools(app, make_org, monitored):
+    """B reported before and has not sent its report yet: its earlier figure is left out."""
+    with db.connection_context():
+        MonitoringReport.update(status="draft").where(
+            (MonitoringReport.campaign == monitored["campaign"].id)
+            & (MonitoringReport.school == monitored["b"].id)).execute()
+    failed = next(i for i in _plain(monitored["campaign"])["indicators"]
+                  if i["code"] == "failed")
+    assert (failed["summary"]["total"], failed["previous_summary"]["total"]) == ("5", "6")
 
 
 def test_schools_on_the_worse_side_of_the_threshold(monitored):

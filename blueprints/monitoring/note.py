@@ -65,6 +65,8 @@ def change_text(current, previous, indicator):
         return "—"
     if found["delta"] == 0:
         return "без изменений"
+    if indicator["value_type"] == "bool":  # a yes/no: what it was
+        return f"{found['arrow']} было «{figure(previous, 'bool')}»"
     if indicator["value_type"] == "percent":
         amount = number(abs(found["delta"]).quantize(Decimal("0.1")))
     else:
@@ -244,8 +246,8 @@ def _previous_numbers(campaign, school_ids):
 
 def note_data(campaign, saved=None, on_date=None):
     """The note of `campaign` as plain data (JSON but for dates): `saved` is the note form
-    (texts_of(campaign) when None). The figures are stats.figures' (the same reports count,
-    the same summaries), read as plain numbers."""
+    (texts_of(campaign) when None). This period's figures are stats.figures' (the same
+    reports count), read as plain numbers; the previous period's are over the same schools."""
     saved = texts_of(campaign) if saved is None else saved
     indicators_of_form = reads.form_indicators(campaign.id)
     reports = reads.reports(campaign.id)
@@ -265,7 +267,9 @@ def note_data(campaign, saved=None, on_date=None):
                  "previous": _text(before_values.get(r.school_id, {}).get(code))}
                 for r in counted]
         current = stats.summary([values[r.id].get(code) for r in counted], indicator.value_type)
-        earlier = stats.summary([before_values.get(r.school_id, {}).get(code) for r in reports],
+        # The previous period over the same schools as this one: «выросло с … до …» compares
+        # like with like (a school yet to report would lower this period's total only).
+        earlier = stats.summary([before_values.get(r.school_id, {}).get(code) for r in counted],
                                 indicator.value_type)
         summary = {k: _text(v) for k, v in current.items() if k != "count"}
         summary["count"] = current["count"]
@@ -392,6 +396,12 @@ def indicator_view(indicator, previous_label=""):
                                              dict(indicator, value_type=kinds.get(
                                                  key, value_type)))}
                       for label, key in figures]
+    if value_type == "bool":  # the share of «да» among the schools that answered
+        now, then = _yes_share(indicator, "value"), _yes_share(indicator, "previous")
+        municipal_rows = [{"label": "Доля ОО с ответом «да»", "value": figure(now, "percent"),
+                           "previous": figure(then, "percent"),
+                           "change": change_text(now, then, dict(indicator,
+                                                                 value_type="percent"))}]
     limit = threshold_of(indicator)
     chosen = decimal_or_none(indicator.get("threshold")) is not None
     limit_type = "decimal" if value_type == "int" and chosen is False else value_type
@@ -412,6 +422,13 @@ def indicator_view(indicator, previous_label=""):
             "rows": rows, "municipal": municipal_rows, "below": below, "worse": worse,
             "draft": draft_sentence(indicator, current, earlier) if value_type != "bool"
             else ""}
+
+
+def _yes_share(indicator, key):
+    answers = [decimal_or_none(r[key]) for r in indicator["rows"]]
+    answers = [a for a in answers if a is not None]
+    return (Decimal(sum(1 for a in answers if a)) * 100 / len(answers)).quantize(
+        Decimal("0.1")) if answers else None
 
 
 def drafts(plain):

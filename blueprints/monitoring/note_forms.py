@@ -29,10 +29,12 @@ class NoteForm(BaseForm):
         """The form as campaign.note_texts keeps it."""
         data = {key: getattr(self, key).data or "" for key in (
             *TEXT_KEYS, "signer_position", "signer_name", "executor_name", "executor_phone")}
-        data["thresholds"] = {
-            i["code"]: str(decimal_or_none(getattr(self, f"threshold_{i['code']}").data))
-            for i in indicators
-            if decimal_or_none(getattr(self, f"threshold_{i['code']}").data) is not None}
+        data["thresholds"] = {}
+        for indicator in indicators:  # a yes/no indicator has no threshold field
+            field = getattr(self, f"threshold_{indicator['code']}", None)
+            value = decimal_or_none(field.data) if field is not None else None
+            if value is not None:
+                data["thresholds"][indicator["code"]] = str(value)
         return data
 
 
