@@ -97,6 +97,9 @@ ACTIONS = {
     "partnership_scan_uploaded": "Загружен скан подписанного соглашения",
     "document_signed_published": "Подписанная копия опубликована на сайте",
     "document_signed_hidden": "Подписанная копия снята с сайта",
+    # Consolidated monitoring data as open data (blueprints/monitoring/data_views.py).
+    "monitoring_data_published": "Данные мониторинга опубликованы как открытые данные",
+    "monitoring_data_withdrawn": "Данные мониторинга сняты с публикации",
     "template_uploaded": "Загружен шаблон",
     "template_rejected": "Шаблон отклонён",
     "template_activated": "Шаблон включён",

@@ -197,6 +197,13 @@ POLICY = {
     "monitoring.values_import_file": EDITORS,
     "monitoring.values_import_confirm": EDITORS,
     "monitoring.campaign_data": STAFF,
+    "monitoring.campaign_data_chart": STAFF,
+    "monitoring.campaign_data_xlsx": STAFF,
+    "monitoring.campaign_data_publish": EDITORS,
+    "monitoring.campaign_data_withdraw": EDITORS,
+    "monitoring.open_data": EVERYONE,  # the public site: published campaigns only
+    "monitoring.open_data_csv": EVERYONE,
+    "monitoring.open_data_json": EVERYONE,
     "monitoring.campaign_note": EDITORS,
     "monitoring.note_chart": STAFF,
     "monitoring.results_order_form": STAFF,  # the department registers, the centre drafts
@@ -307,6 +314,9 @@ def world(app, make_user, make_org, make_order):
     common.update(remark_id=lambda: create_report_remark(school_report()).id,
                   report_evidence_id=lambda: create_report_evidence(
                       app, school_report(), school.organization_id).id)
+    # Consolidated data: a chart of a form indicator; a campaign with published open data.
+    common.update(code="participants", chart="bars", dataset_id=lambda: create_campaign(
+        [school.organization_id], is_published=True).id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage

@@ -72,3 +72,37 @@ def test_cli_upgrade_is_idempotent(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["upgrade-db"])
     assert result.exit_code == 0 and "Применено миграций: 0" in result.output
+
+
+def test_upgrading_keeps_rows_that_refer_to_rebuilt_tables(tmp_path):
+    """SQLite adds a NOT NULL column by rebuilding the table: the rows that refer to it (a
+    register document's author, evidence citing a document) survive every later migration."""
+    from models import (ActivityEvidence, GeneratedDocument, Organization, Roadmap,
+                        RoadmapActivity, RoadmapSection, User, db)
+    from models.migrations import upgrade
+
+    from .conftest import TEST_DATABASE_URL, build_app, empty_database
+    from .test_visibility import _insert_old
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'old.db'}"
+    build_app(tmp_path / "new", DATABASE_URL=url)
+    with db.connection_context():
+        empty_database()
+        upgrade(db, target="0012_jobs")
+        org = _insert_old(Organization, kind="school", full_name="Школа", short_name="Школа",
+                          municipality="Район")
+        user = _insert_old(User, login="old", password_hash="", full_name="Старов",
+                           role="school", organization=org.id)
+        document = _insert_old(GeneratedDocument, doctype="order", title="Приказ", sha256="x",
+                               author=user.id, organization=org.id)
+        roadmap = _insert_old(Roadmap, title="Карта", organization=org.id, period_start=2026,
+                              period_end=2026)
+        section = _insert_old(RoadmapSection, roadmap=roadmap.id, position=0)
+        activity = _insert_old(RoadmapActivity, roadmap=roadmap.id, section=section.id,
+                               position=0, title="Дело")
+        _insert_old(ActivityEvidence, activity=activity.id, kind="document",
+                    document=document.id, added_by=user.id)
+        upgrade(db)
+        assert GeneratedDocument.get_by_id(document.id).author_id == user.id
+        assert ActivityEvidence.select().where(
+            ActivityEvidence.document == document.id).count() == 1
+        assert RoadmapActivity.get_by_id(activity.id).search_text == "дело дел"  # 0021 filled it

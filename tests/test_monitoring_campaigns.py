@@ -197,7 +197,7 @@ def test_registering_the_order_launches_the_campaign_for_the_scope(app, login_as
     assert [row[1] for row in listed["schools"]] == ["МБОУ «ООШ № 6»", "МБОУ «СОШ № 1»",
                                                      "МБОУ «СОШ № 2»"]
     shown = centre.get(response.location).text
-    assert f"№&nbsp;{document.number}" in shown and "Отправили 0 из 3 ОО, 0&nbsp;%" in shown
+    assert f"№&nbsp;{document.number}" in shown and "Отправили 0 из 3 школ, 0&nbsp;%" in shown
     # Launched once: the order page no longer registers.
     assert centre.post(f"/monitoring/campaigns/{campaign.id}/order", data=ORDER).status_code == 409
 
@@ -217,7 +217,7 @@ def test_a_campaign_without_schools_is_not_launched(app, centre, make_org):
 def test_closing_asks_first_then_stops_the_collection(app, centre, schools):
     campaign = create_campaign([schools["s1"]])
     page = centre.get(f"/monitoring/campaigns/{campaign.id}/close")
-    assert "Завершить сбор отчётов?" in page.text and "отправили 0 из 1 ОО" in page.text
+    assert "Завершить сбор отчётов?" in page.text and "отправили 0 из 1 школы" in page.text
     assert centre.post(f"/monitoring/campaigns/{campaign.id}/close").status_code == 303
     with db.connection_context():
         assert MonitoringCampaign.get_by_id(campaign.id).status == "closed"
@@ -261,7 +261,7 @@ def test_the_matrix_shows_statuses_overdue_and_the_share(app, centre, schools):
     campaign = create_campaign(order, deadline=date.today() - timedelta(days=1))
     _statuses(campaign, ["submitted", "accepted", "returned", "draft", "not_started"])
     html = centre.get(f"/monitoring/campaigns/{campaign.id}").text
-    assert "Отправили 2 из 5 ОО, 40&nbsp;%" in html and "просрочено: 2" in html
+    assert "Отправили 2 из 5 школ, 40&nbsp;%" in html and "просрочено: 2" in html
     rows = dict(re.findall(r'<tr id="report-(\d+)"( class="table-danger")?', html))
     with db.connection_context():
         by_school = {r.school_id: str(r.id) for r in MonitoringReport.select()}
@@ -305,7 +305,7 @@ def test_the_matrix_is_paged_and_read_in_a_fixed_number_of_queries(app, centre, 
     assert len([q for q in queries if 'from "monitoring_report"' in q.lower()]) == 2
     assert len(queries) == len(small) < 20
     first = centre.get(f"/monitoring/campaigns/{many.id}").text
-    assert first.count('<tr id="report-') == 50 and "Отправили 0 из 60 ОО" in first
+    assert first.count('<tr id="report-') == 50 and "Отправили 0 из 60 школ" in first
     assert "1 из 2" in first and "Напомнить всем, кто не отправил (60)" in first
     second = centre.get(f"/monitoring/campaigns/{many.id}?page=2").text
     assert second.count('<tr id="report-') == 10

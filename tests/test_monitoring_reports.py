@@ -269,7 +269,7 @@ def test_the_centre_fills_a_report_on_the_schools_behalf(filled, login_as):
     assert _submit(centre, report.id).status_code == 303
     done = _fresh(report.id)
     assert done.filled_by_centre and done.status == "submitted"
-    assert "заполнено центром за ОО" in filled[0].get(
+    assert "заполнено центром за школу" in filled[0].get(
         f"/monitoring/reports/{report.id}").get_data(as_text=True)
 
 

@@ -212,7 +212,7 @@ def test_required_fields_are_checked_only_at_submission(school):
     response = school.post(f"/programmes/{pid}/submit")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "2. Информационная справка об ОО" in page and "Число обучающихся" in page
+    assert "2. Информационная справка о школе" in page and "Число обучающихся" in page
     assert f"/programmes/{pid}/goals?check=1#tasks-0-text" in page
     with db.connection_context():
         assert Programme.get_by_id(pid).status == "draft"

@@ -199,3 +199,16 @@ def test_removing_evidence_asks_first(app, login_as, make_org):
     assert centre.post(f"/roadmaps/evidence/{item.id}/delete").status_code == 303
     with db.connection_context():
         assert ActivityEvidence.get_or_none(ActivityEvidence.id == item.id) is None
+
+
+def test_registering_an_order_asks_first(login_as, make_order):
+    from models import Order
+    client = login_as("department")
+    order = make_order(organization=client.user.organization_id)
+    page = client.get(f"/orders/{order.id}/register").get_data(as_text=True)
+    assert "Зарегистрировать «Об организации мониторинга»?" in page
+    with db.connection_context():
+        assert Order.get_by_id(order.id).document_id is None
+    assert client.post(f"/orders/{order.id}/register").status_code == 303
+    with db.connection_context():
+        assert Order.get_by_id(order.id).document_id is not None

@@ -313,10 +313,18 @@ def delete(meeting_id):
                     url_for("meetings.show", meeting_id=meeting.id))
 
 
-@bp.route("/<int:meeting_id>/register", methods=["POST"])
+@bp.route("/<int:meeting_id>/register", methods=["GET", "POST"])
 @access(*EDITORS)
 def register(meeting_id):
     meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET":  # asks first: a registered protocol gets its number for good
+        return render_template(
+            "core/confirm.html", form=ConfirmForm(), heading="Зарегистрировать протокол?",
+            details="Протокол получит очередной номер; изменить его после этого нельзя.",
+            warning="Проверьте текст в проекте протокола (.docx) перед регистрацией.",
+            button="Да, зарегистрировать", button_class="btn-primary",
+            action=url_for("meetings.register", meeting_id=meeting.id),
+            cancel=url_for("meetings.show", meeting_id=meeting.id))
     back = redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")

@@ -254,7 +254,8 @@ def campaign_close(campaign_id):
     summary = service.summary(campaign)
     return render_template(
         "core/confirm.html", form=form, heading="Завершить сбор отчётов?",
-        details=f"{campaign.title}: отправили {summary['sent']} из {summary['total']} ОО.",
+        details=f"{campaign.title}: отправили {summary['sent']} из {summary['total']} "
+                f"{plural_ru(summary['total'], 'школы', 'школ', 'школ')}.",
         button="Да, завершить сбор",
         warning="Школы больше не смогут отправить или исправить отчёты; не отправленные "
                 "останутся без данных.",

@@ -10,20 +10,26 @@ API:
         cells of a report not yet submitted/accepted are empty: its values count nowhere),
     "summary": [{"key", "label", "cells": [Cell]}]  (count, total, mean, median, min, max;
         "previous_mean" too with the change),
-    "figures": stats.figures(...), "counted": n reports counted, "schools": n reports,
-    "sort", "descending"}
+    "means": {code: Decimal mean}, "previous_means": {code: …} (numeric indicators),
+    "counted": n reports counted, "schools": n reports, "sort", "descending"}
+  Without `figs` the unsorted table is cached per campaign until its reports change
+  (data_cache.py): stats.figures() reads every value (≈ 1 s for 500 × 30).
   Column = {"code", "name", "unit", "type", "numeric": bool, "header": «Имя, ед.»}
   Cell = {"text": as printed («12,5», «да», the text), "number": Decimal | None (numbers
-        only; «да» = 1), "change": stats.change(...) | None}
+        only; «да» = 1), "change": stats.change(...) + {"text": «2,6»} | None}
 - sort_keys(indicators) → the valid `sort` values: "school", "status" and indicator codes.
 - text_of(value, places=None) → «12 345,5»: a number as the table prints it.
+- series(table, code) → (names, values): the counted schools' values of one indicator.
+- periods(campaign, code, limit=4) → (labels, means): the municipal mean over the chain of
+  previous periods, oldest first (for charts.dynamics).
 """
 from decimal import Decimal
 
-from models import REPORT_STATUSES
+from models import REPORT_STATUSES, MonitoringCampaign
 
 from ..core.filters import number
 from . import stats
+from . import data_cache as cache
 
 FIXED_SORTS = {"school": "Школа", "status": "Статус отчёта"}
 SUMMARY_ROWS = (
@@ -73,6 +79,8 @@ def cell(indicator, value, previous=None, with_change=False):
         change = None
         if with_change and previous is not None:
             change = stats.change(value.number, previous.number, indicator)
+            if change is not None:  # «2,6»: the difference as the table prints it
+                change["text"] = text_of(abs(change["delta"]))
         return {"text": text_of(value.number), "number": value.number, "change": change}
     return {"text": value.text, "number": None, "change": None}
 
@@ -81,32 +89,40 @@ def sort_keys(indicators):
     return list(FIXED_SORTS) + [i.code for i in indicators]
 
 
-def _summary_cells(indicators, summary, key):
+def _summary_cells(indicators, summary, key, yes):
+    """The cells of one summary row; `yes` = {code: number of «да»} for yes/no indicators
+    (stats rounds the mean to 0,1, too coarse for a share of answers)."""
     cells = []
     for indicator in indicators:
         figures = summary.get(indicator.code)
         value = figures.get(key) if figures else None
-        if indicator.value_type == "bool" and figures and key not in ("count",):
+        if indicator.value_type == "bool" and figures and key != "count":
             # yes/no: the number of «да» as the total, their share as the mean; no median
-            if key == "total":
-                value = Decimal(figures["mean"] or 0) * figures["count"] if figures[
-                    "count"] else None
-                value = None if value is None else value.to_integral_value()
-            elif key == "mean" and figures["mean"] is not None:
-                cells.append({"text": f"{text_of(figures['mean'] * 100, 0)}\u00a0% «да»",
-                              "number": figures["mean"], "change": None})
+            count = figures["count"]
+            value = None
+            if key == "total" and count:
+                value = Decimal(yes.get(indicator.code, 0))
+            elif key == "mean" and count:
+                share = Decimal(yes.get(indicator.code, 0)) / count
+                cells.append({"text": f"{text_of(share * 100, 0)}\u00a0% «да»",
+                              "number": share, "change": None})
                 continue
-            else:
-                value = None
         cells.append({"text": text_of(value) if value is not None else "",
                       "number": value, "change": None})
     return cells
 
 
-def build(campaign, sort="school", descending=False, with_change=False, figs=None):
+def _yes(indicators, rows, side):
+    """{code: number of «да»} of the yes/no indicators in `side` ("values" or "previous")."""
+    codes = [i.code for i in indicators if i.value_type == "bool"]
+    return {code: sum(1 for row in rows if getattr(row[side].get(code), "number", None))
+            for code in codes}
+
+
+def compute(campaign, with_change=False, figs=None):
+    """The table in the order of the school names, straight from stats.figures()."""
     figs = figs or stats.figures(campaign)
     indicators = figs["indicators"]
-    by_code = {i.code: i for i in indicators}
     rows = []
     for row in figs["rows"]:
         counted = row["report"].status in stats.COUNTED
@@ -114,23 +130,48 @@ def build(campaign, sort="school", descending=False, with_change=False, figs=Non
                       row["previous"].get(i.code), with_change) for i in indicators]
         rows.append({"school": row["school"], "report": row["report"], "counted": counted,
                      "cells": cells})
-    sort = sort if sort in FIXED_SORTS or sort in by_code else "school"
-    rows = _sorted(rows, sort, descending, indicators)
+    rows.sort(key=_by_name)
+    counted_rows = [row for row in figs["rows"] if row["report"].status in stats.COUNTED]
+    yes = _yes(indicators, counted_rows, "values")
     summary = [{"key": key, "label": label,
-                "cells": _summary_cells(indicators, figs["summary"], key)}
+                "cells": _summary_cells(indicators, figs["summary"], key, yes)}
                for key, label in SUMMARY_ROWS]
     if with_change and campaign.previous_id:
         summary.append({"key": "previous_mean", "label": "Среднее в предыдущем периоде",
-                        "cells": _summary_cells(indicators, figs["previous_summary"], "mean")})
+                        "cells": _summary_cells(indicators, figs["previous_summary"], "mean",
+                                                _yes(indicators, figs["rows"], "previous"))})
+    means = {code: figures["mean"] for code, figures in figs["summary"].items()}
+    previous_means = {code: figures["mean"] for code, figures in
+                      figs["previous_summary"].items()}
     return {"campaign": campaign, "indicators": indicators,
             "columns": [column(i) for i in indicators], "rows": rows, "summary": summary,
-            "figures": figs, "counted": sum(1 for r in rows if r["counted"]),
-            "schools": len(rows), "sort": sort, "descending": descending}
+            "means": means, "previous_means": previous_means,
+            "counted": sum(1 for r in rows if r["counted"]), "schools": len(rows)}
+
+
+def build(campaign, sort="school", descending=False, with_change=False, figs=None):
+    """The table sorted by `sort` (an unknown key sorts by school); without `figs` it comes
+    from the cache while the campaign's reports are unchanged (see cache.py)."""
+    if figs is not None:
+        table = compute(campaign, with_change, figs)
+    else:
+        table = cache.get_or_compute(campaign, with_change,
+                                     lambda: compute(campaign, with_change))
+    by_code = {i.code for i in table["indicators"]}
+    sort = sort if sort in FIXED_SORTS or sort in by_code else "school"
+    rows = table["rows"]  # compute() keeps the schools' order by name
+    if sort != "school" or descending:
+        rows = _sorted(rows, sort, descending, table["indicators"])
+    return dict(table, campaign=campaign, sort=sort, descending=descending, rows=rows)
+
+
+def _by_name(row):
+    return ((row["school"].short_name or "").lower(), row["school"].id)
 
 
 def _sorted(rows, sort, descending, indicators):
     """Rows by the chosen column; empty cells always last, ties by the school's name."""
-    by_name = sorted(rows, key=lambda r: ((r["school"].short_name or "").lower(), r["school"].id))
+    by_name = sorted(rows, key=_by_name)
     if sort == "school":
         return by_name[::-1] if descending else by_name
     if sort == "status":
@@ -149,3 +190,30 @@ def _sorted(rows, sort, descending, indicators):
         (filled if (value["number"] is not None if numeric else value["text"]) else
          empty).append(row)
     return sorted(filled, key=key, reverse=descending) + empty
+
+
+def series(table, code):
+    """(names, values as floats) of the counted reports for one indicator, by school name:
+    what the charts of the data page draw."""
+    index = next(n for n, i in enumerate(table["indicators"]) if i.code == code)
+    rows = sorted((r for r in table["rows"] if r["counted"]), key=_by_name)
+    return ([r["school"].short_name for r in rows],
+            [None if r["cells"][index]["number"] is None else float(r["cells"][index]["number"])
+             for r in rows])
+
+
+def periods(campaign, code, limit=4):
+    """([period labels], [municipal means]) of one indicator over the campaign and the
+    campaigns before it (`previous`, then its `previous`…), oldest first, at most `limit`
+    periods; each mean over that period's own counted reports (None where the indicator was
+    not asked). Each earlier table comes from the cache like this one."""
+    chain, seen = [campaign], {campaign.id}
+    while len(chain) < limit and chain[-1].previous_id and chain[-1].previous_id not in seen:
+        earlier = MonitoringCampaign.get_or_none(id=chain[-1].previous_id)
+        if earlier is None:
+            break
+        chain.append(earlier)
+        seen.add(earlier.id)
+    chain.reverse()
+    return ([c.period_label for c in chain],
+            [build(c)["means"].get(code) for c in chain])

@@ -417,5 +417,5 @@ def values_import_confirm(campaign_id, token):
     audit("monitoring_values_imported", campaign,
           details=f"{pending['filename']}: отчётов {written}")
     flash(f"Загружены значения отчётов: {written}. Отчёты отмечены как отправленные и "
-          "заполненные центром за ОО.", "success")
+          "заполненные центром за школы.", "success")
     return redirect(url_for("monitoring.campaign", campaign_id=campaign.id), code=303)

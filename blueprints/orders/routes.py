@@ -174,10 +174,19 @@ def preview(order_id):
     return send_bytes(documents.render("order", order), f"Проект приказа {order.id}.docx")
 
 
-@bp.route("/<int:order_id>/register", methods=["POST"])
+@bp.route("/<int:order_id>/register", methods=["GET", "POST"])
 @access(*AUTHORS)
 def register(order_id):
     order = _editable_or_404(order_id)
+    if request.method == "GET":  # asks first: a registered order gets its number for good
+        return render_template(
+            "core/confirm.html", form=ConfirmForm(), heading=f"Зарегистрировать «{order.heading}»?",
+            details="Приказ получит очередной номер и дату; изменить его после этого нельзя — "
+                    "только выпустить новую редакцию.",
+            warning="Проверьте текст в проекте (.docx) перед регистрацией.",
+            button="Да, зарегистрировать", button_class="btn-primary",
+            action=url_for("orders.register", order_id=order.id),
+            cancel=url_for("orders.show", order_id=order.id))
     if not ConfirmForm().validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     try:

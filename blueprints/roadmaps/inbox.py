@@ -19,8 +19,9 @@ def waiting(user, today):
     rows = (RoadmapActivity.progress(today).select_extend(Roadmap.title)
             .join(Roadmap, on=(RoadmapActivity.roadmap == Roadmap.id))
             .group_by(RoadmapActivity.roadmap, Roadmap.title).dicts())
-    return [Item(f"По дорожной карте «{row['title']}» просрочено {row['overdue']} "
-                 f"{plural_ru(row['overdue'], 'мероприятие', 'мероприятия', 'мероприятий')}",
+    return [Item(f"Просрочено {row['overdue']} "
+                 f"{plural_ru(row['overdue'], 'мероприятие', 'мероприятия', 'мероприятий')} "
+                 f"по дорожной карте «{row['title']}»",
                  url_for("roadmaps.show", roadmap_id=row["roadmap"], overdue=1),
                  note="Напомните ответственным школам или перенесите сроки.")
             for row in rows if row["overdue"]]

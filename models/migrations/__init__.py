@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from peewee import CharField, DateTimeField, Model
+from peewee import CharField, DateTimeField, Model, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from ..base import now
@@ -65,14 +65,29 @@ def upgrade(database, target=None):
     database.create_tables([record], safe=True)
     done = set(applied(database))
     ran = []
-    for name in available():
-        if target is not None and name > target:
-            break
-        if name in done:
-            continue
-        module = importlib.import_module(f"{__name__}.{name}")
-        with database.atomic():
-            module.up(database, SchemaMigrator.from_database(database))
-            record.create(name=name)
-        ran.append(name)
+    # SQLite adds a NOT NULL column by rebuilding the table (copy, drop, rename); with foreign
+    # keys on, the drop deletes or nulls every row that refers to it (measured: a road-map
+    # activity's evidence was gone after 0021). So they are off while migrating — SQLite's own
+    # recipe for a rebuild — and the references are checked before they are on again.
+    sqlite = isinstance(getattr(database, "obj", None) or database, SqliteDatabase)
+    if sqlite:
+        database.execute_sql("PRAGMA foreign_keys = OFF")  # outside a transaction, or no-op
+    try:
+        for name in available():
+            if target is not None and name > target:
+                break
+            if name in done:
+                continue
+            module = importlib.import_module(f"{__name__}.{name}")
+            with database.atomic():
+                module.up(database, SchemaMigrator.from_database(database))
+                if sqlite:
+                    broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"{name}: broken references {broken[:5]}")
+                record.create(name=name)
+            ran.append(name)
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
     return ran

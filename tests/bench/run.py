@@ -85,8 +85,19 @@ def _prepare(tmp):
         teacher.set_password(PASSWORD)
         teacher.save()
         programme = create_programme(school, teacher.id, 2026)
+        # The home page (the work inbox) is measured for each role.
+        department = Organization.create(kind="department", full_name="Управление образования",
+                                         short_name="УО", municipality="Новоречинский район")
+        for login, role, organization in (("benchdept", "department", department),
+                                          ("benchadmin", "admin", centre)):
+            person = User(login=login, full_name="Бенчмарков Б.Б.", role=role,
+                          organization=organization)
+            person.set_password(PASSWORD)
+            person.save()
         roadmap_id, import_seconds = _import_roadmap(centre, user)
         _partnerships(user)
+        from tests.bench import monitoring_data_bench  # a campaign of 500 schools × 30 indicators
+        monitoring_data_bench.seed(user)
     return env, programme.id, roadmap_id, import_seconds
 
 
@@ -213,12 +224,18 @@ def main(batch_only=False):
         script = Path(tmp, "report.lua")
         script.write_text(LUA)
         cases = [("directory /orgs/ (50 rows)", f"http://127.0.0.1:{app_port}/orgs/", cookie),
-                 ("dashboard /", f"http://127.0.0.1:{app_port}/", cookie),
+                 ("home (inbox), centre", f"http://127.0.0.1:{app_port}/", cookie),
                  ("road map, 300 activities", f"http://127.0.0.1:{app_port}/roadmaps/{roadmap_id}",
                   cookie),
                  ("bare Flask+peewee, 50 rows", f"http://127.0.0.1:{bare_port}/", None),
                  ("partnerships page, 200 pairs", f"http://127.0.0.1:{app_port}/partnerships/",
                   cookie)]
+        from tests.bench import monitoring_data_bench
+        cases.append(monitoring_data_bench.case(app_port, cookie, opener))
+        homes = [(f"home (inbox), {role}", f"http://127.0.0.1:{app_port}/",
+                  _login(app_port, login)[0]) for role, login in (("school", "benchschool"), ("department", "benchdept"),
+                                     ("admin", "benchadmin"))]
+        cases += homes
         if batch_only:
             cases = cases[:1]
         print(f"cores: {os.cpu_count()}, gunicorn workers: {WORKERS}, wrk: {CONNECTIONS} "
@@ -245,10 +262,10 @@ def main(batch_only=False):
         print(f"road map import, 300-activity .docx (parse + save): {import_seconds * 1000:.0f} ms "
               f"(best of 3; target < 2 s)")
         bare = results[cases[3][0]][0]
-        for name, _, _ in cases[:2]:
+        for name, _, _ in cases[:2] + homes:
             rate, _, p95, _ = results[name]
             ok = rate / bare >= 0.6 and p95 < 100
-            print(f"{name.split()[0]} app/bare: {rate / bare:.2f}  "
+            print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
                   f"(target >= 0.60 and p95 < 100 ms: {'met' if ok else 'NOT met'})")
         name = cases[4][0]
         rate, p50, p95, errors = results[name]
@@ -258,6 +275,7 @@ def main(batch_only=False):
         from tests.bench import monitoring_bench  # the campaign page, 500 schools × 30 indicators
         print("\n".join(monitoring_bench.run(app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), results[cases[3][0]])))
+        print(monitoring_data_bench.report(results, cases[3][0]))
         from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
         print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
@@ -272,6 +290,8 @@ def main(batch_only=False):
     print("\n".join(docs_bench.run()))
     from tests.bench import partnerships_bench  # bulk agreements + plans (render, register, PDF)
     print("\n".join(partnerships_bench.run()))
+    from tests.bench import monitoring_data_bench  # the charts of the data page and the note
+    print("\n".join(monitoring_data_bench.chart_times()))
     from tests.bench import monitoring_note_bench  # the analytical note, 500 × 30, 10 charts
     print("\n".join(monitoring_note_bench.run()))
 

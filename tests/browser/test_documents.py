@@ -31,7 +31,8 @@ def test_centre_creates_registers_and_publishes_an_order(page, shot):
     page.get_by_role("button", name="Сохранить проект").click()
     expect(page.get_by_text("Проект приказа сохранён.")).to_be_visible()
 
-    page.get_by_role("button", name="Зарегистрировать").click()
+    page.get_by_role("link", name="Зарегистрировать…").click()
+    page.get_by_role("button", name="Да, зарегистрировать").click()  # asked first
     expect(page.get_by_text(re.compile(r"Приказ зарегистрирован: № \d+"))).to_be_visible()
     number = re.search(r"№ (\S+) от", page.get_by_text(
         re.compile(r"Приказ зарегистрирован")).inner_text()).group(1)
