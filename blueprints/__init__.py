@@ -7,6 +7,7 @@ def all_doctypes():
     feature's documents.py."""
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .monitoring.documents import ORDER_MONITORING
+    from .monitoring.note_documents import ANALYTICAL_NOTE, ORDER_RESULTS
     from .orders.documents import ORDER
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
@@ -14,7 +15,8 @@ def all_doctypes():
     from .roadmaps.documents import REPORT, ROADMAP
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
-            ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING]
+            ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
+            ANALYTICAL_NOTE, ORDER_RESULTS]
 
 
 def all_batch_kinds():

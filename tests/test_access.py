@@ -203,6 +203,8 @@ POLICY = {
     "monitoring.open_data_csv": EVERYONE,
     "monitoring.open_data_json": EVERYONE,
     "monitoring.campaign_note": EDITORS,
+    "monitoring.note_chart": STAFF,
+    "monitoring.results_order_form": STAFF,  # the department registers, the centre drafts
     "roadmaps.remind": STAFF,
     "notifications.index": USERS,
     "notifications.open_": USERS,  # only the user's own (others 404)

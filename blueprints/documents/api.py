@@ -65,6 +65,12 @@ def publish(document):
     return services.publish_document(document)
 
 
+def picture(png, width_mm=160, description=""):
+    """A picture for a context (plain, JSON): the PNG bytes printed `width_mm` wide where the
+    template has `{{ value }}` alone in a paragraph (engine.picture)."""
+    return engine.picture(png, width_mm, description)
+
+
 def doctypes():
     """{key: Doctype} of every doctype, in menu order."""
     return registry.all_doctypes()

@@ -292,6 +292,8 @@ def main(batch_only=False):
     print("\n".join(partnerships_bench.run()))
     from tests.bench import monitoring_data_bench  # the charts of the data page and the note
     print("\n".join(monitoring_data_bench.chart_times()))
+    from tests.bench import monitoring_note_bench  # the analytical note, 500 × 30, 10 charts
+    print("\n".join(monitoring_note_bench.run()))
 
 
 if __name__ == "__main__":

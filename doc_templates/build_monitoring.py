@@ -1,0 +1,148 @@
+"""Builders of the monitoring results templates.
+
+- analytical_note.docx: the analytical note (portrait): the organisation, «АНАЛИТИЧЕСКАЯ
+  СПРАВКА», the heading, date and number, 1 Общие сведения, 2 Результаты — per indicator its
+  heading, «Таблица N — …» over a table (school, current and previous period, change) closed
+  by the municipal figures, the schools on the worse side of the threshold, the draft
+  sentence and the charts with «Рисунок N — …» under each; 3 Анализ, 4 Выводы,
+  5 Рекомендации, then the signature and the executor kept together;
+- order_monitoring_results.docx: the order on the results, the order's layout with a fixed
+  annex table (№ п/п, ОО, показатели хуже пороговых значений).
+"""
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole,
+                    new_document, para, save, signature_line, tag, two_column_line)
+
+TABLE_SIZE = 12  # pt, tables
+NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 5.6),
+                ("{{ columns.current }}", 3.0), ("{{ columns.previous }}", 3.0),
+                ("Изменение", 3.8))  # «без изменений» on one line
+
+
+def build_order_monitoring_results():
+    """The order on the results is an order whose annex lists the schools: the same layout."""
+    build_order("order_monitoring_results.docx", annex_columns=[
+        ("№ п/п", 1.1), ("Общеобразовательная организация", 7.0),
+        ("Показатели хуже пороговых значений", 8.4)])
+
+
+def _heading(doc, text, space_before=12):
+    """A section heading, never the last line of a page."""
+    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
+                space_after=6, keep_next=True)
+
+
+def _paragraphs(doc, name):
+    tag(doc, f"{{%p for text in {name} %}}")
+    para(doc, "{{ text }}")
+    tag(doc, "{%p endfor %}")
+
+
+def _table_style(doc):
+    """«Текст таблицы»: 12 pt, no first-line indent. The repeated rows name it instead of
+    carrying the size and indent in every cell: a note of 500 schools × 30 indicators has
+    15 000 rows, and its XML is a third smaller so."""
+    style = doc.styles.add_style("Текст таблицы", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.styleId = "TableText"  # an ASCII id: the name stays Russian
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(TABLE_SIZE)
+    style.paragraph_format.first_line_indent = Cm(0)
+    style.paragraph_format.alignment = LEFT
+    return style
+
+
+def _plain_cells(row, style):
+    """The row's paragraphs in `style`, with no formatting of their own (bold kept)."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.style = style
+            properties = paragraph._p.pPr
+            for name in ("w:ind", "w:jc"):
+                for element in properties.findall(qn(name)):
+                    properties.remove(element)
+            for run in paragraph.runs:
+                size = run._r.rPr.find(qn("w:sz")) if run._r.rPr is not None else None
+                if size is not None:
+                    run._r.rPr.remove(size)
+
+
+def build_analytical_note():
+    doc = new_document()
+    table_text = _table_style(doc)
+    tag(doc, "{%p if is_draft %}")
+    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if organization_name %}")
+    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
+    tag(doc, "{%p endif %}")
+    para(doc, "АНАЛИТИЧЕСКАЯ СПРАВКА", align=CENTER, bold=True, indent=0, keep_next=True)
+    para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
+         keep_next=True)
+    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
+    _heading(doc, "1. Общие сведения", space_before=18)
+    _paragraphs(doc, "general")
+    _heading(doc, "2. Результаты мониторинга")
+    tag(doc, "{%p for section in sections %}")
+    tag(doc, "{%p if section.heading %}")
+    para(doc, "{{ section.heading }}", align=LEFT, bold=True, indent=1.25, space_before=12,
+         space_after=6, keep_next=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for item in section.indicators %}")
+    para(doc, "{{ item.heading }}", align=LEFT, bold=True, indent=1.25, space_before=6,
+         space_after=6, keep_next=True)
+    para(doc, "{{ item.table_title }}", align=LEFT, size=TABLE_SIZE, indent=0, keep_next=True)
+    headers, widths = zip(*NOTE_COLUMNS)
+    table = grid_table(doc, headers, [
+        ["{%tr for row in item.rows %}"] + [""] * 4,
+        ["{{ row.number }}", "{{ row.school }}", "{{ row.value }}", "{{ row.previous }}",
+         "{{ row.change }}"],
+        ["{%tr endfor %}"] + [""] * 4,
+        ["{%tr for m in item.municipal %}"] + [""] * 4,
+        ["", "{{ m.label }}", "{{ m.value }}", "{{ m.previous }}", "{{ m.change }}"],
+        ["{%tr endfor %}"] + [""] * 4,
+    ], [Cm(w) for w in widths], size=TABLE_SIZE)
+    for row in table.rows[2:]:  # a row never splits between pages
+        keep_row_whole(row)
+    for row in table.rows[1:]:
+        _plain_cells(row, table_text)
+    for cell in table.rows[5].cells:  # the municipal figures in bold
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    tag(doc, "{%p if item.below %}")
+    para(doc, "{{ item.below }}", space_before=6)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if item.draft %}")
+    para(doc, "{{ item.draft }}", space_before=6)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for figure in item.figures %}")
+    para(doc, "{{ figure.image }}", align=CENTER, indent=0, space_before=6, keep_next=True)
+    para(doc, "{{ figure.caption }}", align=CENTER, size=TABLE_SIZE, indent=0, space_after=6)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    _heading(doc, "3. Анализ результатов")
+    _paragraphs(doc, "analysis")
+    _heading(doc, "4. Выводы")
+    _paragraphs(doc, "conclusions")
+    _heading(doc, "5. Рекомендации")
+    # The last recommendation stays on the signature's page.
+    tag(doc, "{%p for text in recommendations %}")
+    tag(doc, "{%p if loop.last %}")
+    para(doc, "{{ text }}", keep_next=True)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ text }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "", space_after=24, keep_next=True)
+    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
+    tag(doc, "{%p if executor_note %}")
+    para(doc, "", space_after=24, keep_next=True)
+    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
+    tag(doc, "{%p endif %}")
+    save(doc, "analytical_note.docx")
+
+
+BUILDERS = [build_analytical_note, build_order_monitoring_results]
