@@ -210,7 +210,23 @@ def load_demo_campaigns(today=None):
     return earlier, later
 
 
+def load_demo_note(campaign, today=None):
+    """The finished campaign's analytical note, its drafts taken as written, registered and
+    published on /docs: what the centre does at the end of a period."""
+    from ..documents import api as documents
+    from . import note, note_services
+    centre = User.get(User.login == "centre")
+    on_date = min(today or date.today(), campaign.deadline + timedelta(days=10))
+    saved = {"signer_position": "Директор", "signer_name": "Соколова Ирина Владимировна",
+             "executor_name": centre.full_name, "executor_phone": "8 (39145) 2-10-30"}
+    saved.update(note.default_texts(note.note_data(campaign, saved, on_date)))
+    document = note_services.register_note(campaign, saved, on_date, centre.id,
+                                           organization=centre.organization_id)
+    return documents.publish(document)
+
+
 def load_demo_monitoring(today=None):
-    """The monitoring demo: assessment results, then the campaigns."""
+    """The monitoring demo: assessment results, the campaigns, the finished one's note."""
     load_demo_results(today)
-    load_demo_campaigns(today)
+    earlier, _ = load_demo_campaigns(today)
+    load_demo_note(MonitoringCampaign.get_by_id(earlier.id), today)
