@@ -88,7 +88,7 @@ def _prepare(tmp):
         # The home page (the work inbox) is measured for each role.
         department = Organization.create(kind="department", full_name="Управление образования",
                                          short_name="УО", municipality="Новоречинский район")
-        for login, role, organization in (("benchdept", "department", department),
+        for login, role, organization in (("benchhome", "department", department),
                                           ("benchadmin", "admin", centre)):
             person = User(login=login, full_name="Бенчмарков Б.Б.", role=role,
                           organization=organization)
