@@ -233,7 +233,7 @@ def main(batch_only=False):
         from tests.bench import monitoring_data_bench
         cases.append(monitoring_data_bench.case(app_port, cookie, opener))
         homes = [(f"home (inbox), {role}", f"http://127.0.0.1:{app_port}/",
-                  _login(app_port, login)[0]) for role, login in (("school", "benchschool"), ("department", "benchdept"),
+                  _login(app_port, login)[0]) for role, login in (("school", "benchschool"), ("department", "benchhome"),
                                      ("admin", "benchadmin"))]
         cases += homes
         if batch_only:
@@ -262,11 +262,15 @@ def main(batch_only=False):
         print(f"road map import, 300-activity .docx (parse + save): {import_seconds * 1000:.0f} ms "
               f"(best of 3; target < 2 s)")
         bare = results[cases[3][0]][0]
-        for name, _, _ in cases[:2] + homes:
+        for name, _, _ in cases[:2]:
             rate, _, p95, _ = results[name]
             ok = rate / bare >= 0.6 and p95 < 100
             print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
                   f"(target >= 0.60 and p95 < 100 ms: {'met' if ok else 'NOT met'})")
+        for name, _, _ in homes:  # issue 13: the inbox stays fast with 500 schools
+            rate, _, p95, errors = results[name]
+            print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
+                  f"(target p95 < 100 ms: {'met' if p95 < 100 and not errors else 'NOT met'})")
         name = cases[4][0]
         rate, p50, p95, errors = results[name]
         print(f"{name}: p95 {p95:.1f} ms, {rate:.1f} req/s; app/bare {rate / bare:.2f} "
