@@ -232,9 +232,9 @@ def main(batch_only=False):
                   cookie)]
         from tests.bench import monitoring_data_bench
         cases.append(monitoring_data_bench.case(app_port, cookie, opener))
+        people = (("school", "benchschool"), ("department", "benchhome"), ("admin", "benchadmin"))
         homes = [(f"home (inbox), {role}", f"http://127.0.0.1:{app_port}/",
-                  _login(app_port, login)[0]) for role, login in (("school", "benchschool"), ("department", "benchhome"),
-                                     ("admin", "benchadmin"))]
+                  _login(app_port, login)[0]) for role, login in people]
         cases += homes
         if batch_only:
             cases = cases[:1]
