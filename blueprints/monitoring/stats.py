@@ -28,7 +28,8 @@ def change(current, previous, indicator):
     and whether it went the good way; None when either side is missing."""
     if current is None or previous is None:
         return None
-    delta = Decimal(current) - Decimal(previous)
+    # normalize(): PostgreSQL returns the column's six decimal places («7,500000» on a page).
+    delta = (Decimal(current) - Decimal(previous)).normalize()
     arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
     better = None if delta == 0 else (delta > 0) == indicator.higher_is_better
     unit = "п. п." if indicator.value_type == "percent" else indicator.unit
