@@ -14,6 +14,7 @@ from .monitoring import (CAMPAIGN_SCOPES, CAMPAIGN_STATUSES, REPORT_STATUSES, Ca
 from .notification import (EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, NOTIFICATION_KINDS,
                            Notification, OutgoingMail)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
+from .identification import STATUS_SOURCES, LowResultStatus, set_status
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
                         ProgrammeRevision, ProgrammeSection, RiskFactor)
@@ -33,7 +34,7 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence, Notification, OutgoingMail]
+              ReportEvidence, Notification, OutgoingMail, LowResultStatus]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -49,7 +50,7 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
            "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
-           "OutgoingMail"]
+           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status"]
 
 
 def make_db(url):

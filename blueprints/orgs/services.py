@@ -1,5 +1,5 @@
 """Organisation writes."""
-from models import Organization, User, db
+from models import Organization, User, current_school_year, db, set_status
 
 FIELDS = ("kind", "full_name", "short_name", "municipality", "address", "inn", "kpp", "phone",
           "email", "head_position", "head_name", "is_leader", "is_low_result")
@@ -20,9 +20,13 @@ def _apply(org, data):
 
 def save_organization(data, org=None):
     """Create (org=None) or update an organisation from validated form data."""
+    was_low = bool(org and org.is_low_result)
     org = _apply(org or Organization(), data)
     with db.atomic():
         org.save()
+        # The checkbox is the current school year's status: its change joins the history.
+        if org.kind == "school" and bool(org.is_low_result) != was_low:
+            set_status(org, current_school_year(), bool(org.is_low_result), "directory")
     return org
 
 
