@@ -181,6 +181,19 @@ def test_registered_note_has_its_charts_as_pictures_with_captions(app, login_as,
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
 
 
+def test_the_pages_chart_follows_late_data(app, login_as, monitored):
+    client = login_as("centre")
+    campaign = monitored["campaign"]
+    url = f"/monitoring/campaigns/{campaign.id}/note/chart.png?n=0"
+    before = client.get(url).data
+    with db.connection_context():
+        report = MonitoringReport.get(campaign=campaign.id, school=monitored["c"].id)
+        report.status = "accepted"  # school C's bar joins the chart
+        report.save()
+    after = client.get(url).data
+    assert before.startswith(b"\x89PNG") and after.startswith(b"\x89PNG") and after != before
+
+
 def test_regenerating_after_late_data_keeps_the_earlier_version(app, login_as, monitored):
     client = login_as("centre")
     campaign = monitored["campaign"]

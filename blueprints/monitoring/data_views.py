@@ -308,7 +308,10 @@ def note_chart(campaign_id):
     """Chart `n` of the note (the page shows the pictures the document prints). A chart the
     data no longer has (late data between the page and the picture) is drawn empty."""
     campaign = campaign_or_404(campaign_id)
-    specs = note.chart_specs(note.note_data(campaign))
+    # Once per data state (the fingerprint includes the saved note form), not per picture:
+    # the page asks for its ten pictures at once, and reading the figures takes ~0.2 s.
+    specs = data_cache.get_or_compute(campaign, "note charts",
+                                      lambda: note.chart_specs(note.note_data(campaign)))
     index = request.args.get("n", 0, type=int)
     if 0 <= index < len(specs):
         png = note.draw(specs[index])

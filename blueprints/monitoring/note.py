@@ -9,7 +9,8 @@ shared by the page and the document.
 """
 import json
 from datetime import date
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
 from peewee import fn
@@ -18,7 +19,7 @@ from models import (GeneratedDocument, Indicator, MonitoringCampaign, Monitoring
                     Organization, ReportValue)
 
 from ..core.filters import NBSP, date_num, morph_analyzer, number, plural_ru
-from . import charts, reads, stats
+from . import chart_pool, charts, reads, stats
 
 TABLED = ("int", "percent", "decimal", "bool")  # indicators with a table in the note
 MAX_CHARTS = 10  # a note of 30 indicators stays readable: the first ones get their charts
@@ -481,23 +482,60 @@ def general_paragraphs(plain):
 # --- charts ------------------------------------------------------------------------------------
 
 def draw(spec):
-    """The PNG of one chart spec (chart_specs), drawn by the campaign's chart module. The same
-    spec is drawn once per worker: the page's pictures, the preview and the registration of
-    one note share them (a PNG is ~40 KB; the cache keeps the last CHART_CACHE)."""
-    return _drawn(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+    """The PNG of one chart spec (chart_specs)."""
+    return draw_all([spec])[0]
+
+
+def draw_all(specs):
+    """The PNGs of chart specs, in order (start_drawing, then wait)."""
+    return start_drawing(specs)()
+
+
+def start_drawing(specs):
+    """Begin drawing chart specs; returns `results()` → their PNGs in order. A spec is drawn
+    once per worker: the page's pictures, the preview and the registration of one note share
+    them (a PNG is ~40 KB; the cache keeps the last CHART_CACHE). Those not drawn yet are drawn
+    side by side on the machine's cores (chart_pool) while the caller builds the tables."""
+    keys = [json.dumps(spec, sort_keys=True, ensure_ascii=False) for spec in specs]
+    found = {key: _drawn.get(key) for key in keys}
+    missing = [key for key in dict.fromkeys(keys) if found[key] is None]
+    pending = chart_pool.start(charts.from_spec_json, missing)
+
+    def results():
+        for key, png in zip(missing, pending()):
+            found[key] = png
+            _drawn.put(key, png)
+        return [found[key] for key in keys]
+    return results
+
+
+def clear_charts():
+    """Forget the drawn charts (the benchmark draws them cold)."""
+    _drawn.clear()
+
+
+class _Drawn:
+    """The last CHART_CACHE drawn PNGs by spec, shared by a worker's threads."""
+
+    def __init__(self, size):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, png):
+        with self.lock:
+            self.items[key] = png
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
 
 
 CHART_CACHE = 64
-
-
-@lru_cache(maxsize=CHART_CACHE)
-def _drawn(key):
-    spec = json.loads(key)
-    if spec["kind"] == "bars":
-        return charts.bars(spec["labels"], spec["values"], unit=spec["unit"],
-                           mean=spec.get("mean"),
-                           higher_is_better=spec.get("higher_is_better", True))
-    if spec["kind"] == "dynamics":
-        return charts.dynamics(spec["labels"], [("Среднее по ОО", spec["values"])],
-                               unit=spec["unit"])
-    return charts.distribution(spec["values"], unit=spec["unit"], mean=spec.get("mean"))
+_drawn = _Drawn(CHART_CACHE)
