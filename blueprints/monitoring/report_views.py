@@ -89,16 +89,19 @@ def _page(report, form=None, errors=None, missing=None, status=200, evidence_for
     indicators = reads.form_indicators(campaign.id)
     texts, comments = _stored(report, indicators)
     editable = _may_fill(report, campaign)
-    if editable and form is None:
+    errors_kept = editable and form is None
+    if errors_kept:
         form = report_form(indicators, texts, comments, version=report.version,
                            token=new_token())
+        # What was typed wrong and kept (an autosave stores it as typed) shows its message.
+        errors = reports.check_report(indicators, reports.active_rules(), texts)
     remarks = list(report.remarks.order_by(ReportRemark.id))
     school = Organization.get_by_id(report.school_id)
     return render_template(
         "monitoring/report.html", report=report, campaign=campaign, school=school,
         sections=reads.sections(indicators), indicators=indicators, texts=texts,
         comments=comments, rows=_rows(report, campaign, indicators, texts), form=form,
-        editable=editable, errors=errors or {}, missing=missing or [],
+        editable=editable, errors=errors or {}, errors_kept=errors_kept, missing=missing or [],
         remarks=review.by_field(remarks), open_remarks=[r for r in remarks if not r.is_answered],
         can_answer=editable, can_review=current_user.role in REVIEWERS
         and report.status == "submitted" and campaign.status != "draft",
