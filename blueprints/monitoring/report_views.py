@@ -386,7 +386,8 @@ def _import_preview(campaign, indicators, table, token, filename, error=None):
         "monitoring/report_import_preview.html", campaign=campaign, rows=rows, bad=bad,
         columns=[by_code[c] for c in table["columns"] if c in by_code], token=token,
         filename=filename, error=error, form=ConfirmForm(),
-        skipped=[r for r in rows if r["status"] == "accepted"]), 422 if bad or error else 200
+        skipped=[r for r in rows if r["status"] == "accepted" or r.get("empty")]), \
+        422 if bad or error else 200
 
 
 @bp.route("/campaigns/<int:campaign_id>/values/import/<token>", methods=["POST"])

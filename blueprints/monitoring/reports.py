@@ -245,7 +245,7 @@ def evidence_of(report, viewer):
 def import_values(campaign, indicators, rows, author):
     """Store the checked rows ({"report_id", "values": {code: text}}) of an import in one
     transaction: each report gets the values, becomes submitted (filled by the centre). An
-    accepted report is left as it is. The number of reports written."""
+    accepted report and a school's blank row are left as they are. The number of reports written."""
     by_code = {i.code: i for i in indicators}
     written = 0
     with db.atomic():
@@ -253,6 +253,8 @@ def import_values(campaign, indicators, rows, author):
                 MonitoringCampaign.status == "open")).exists():
             raise NotEditable(CLOSED)
         for row in rows:
+            if row.get("empty"):
+                continue
             report = MonitoringReport.get_or_none(MonitoringReport.id == row["report_id"])
             if report is None or report.status == "accepted":
                 continue
