@@ -91,6 +91,24 @@ def test_previous_period_is_compared_over_the_same_schools(app, make_org, monito
     assert (failed["summary"]["total"], failed["previous_summary"]["total"]) == ("5", "6")
 
 
+def test_a_school_new_this_period_is_left_out_of_the_change(app, monitored):
+    """C reports for the first time: the totals show it, the change compares A and B only."""
+    with db.connection_context():
+        MonitoringReport.update(status="accepted").where(
+            (MonitoringReport.campaign == monitored["campaign"].id)
+            & (MonitoringReport.school == monitored["c"].id)).execute()
+    failed = next(i for i in _plain(monitored["campaign"])["indicators"]
+                  if i["code"] == "failed")
+    view = note.indicator_view(failed)
+    total = view["municipal"][0]
+    # 5 + 8 + 9 = 22 this period; 6 + 3 = 9 before; the change over A and B: 13 − 9 = 4
+    assert (total["value"], total["previous"], total["change"]) == (
+        f"22{NBSP}чел.", f"9{NBSP}чел.", f"▲ 4{NBSP}чел.")
+    assert "рассчитано по 2 ОО, у которых есть значения за оба периода" in view["below"]
+    assert view["draft"].startswith("Число обучающихся, получивших «2», выросло с 9 до 13")
+    assert "по 2 ОО с данными за оба периода" in view["draft"]
+
+
 def test_schools_on_the_worse_side_of_the_threshold(monitored):
     plain = _plain(monitored["campaign"], {"thresholds": {"share_2": "10"}})
     share = next(i for i in plain["indicators"] if i["code"] == "share_2")

@@ -152,7 +152,9 @@ def draft_sentence(indicator, current, previous):
         by = f"{number(abs(delta))}{NBSP}п.{NBSP}п."
     else:
         by = figure(abs(delta), value_type, unit)
-    return f"{name} {verb} с {before} до {now} (на {by})."
+    paired = indicator.get("paired")
+    over = f"; по {paired['count']} ОО с данными за оба периода" if paired else ""
+    return f"{name} {verb} с {before} до {now} (на {by}{over})."
 
 
 def participants_sentence(submitted, total):
@@ -275,11 +277,22 @@ def note_data(campaign, saved=None, on_date=None):
         summary = {k: _text(v) for k, v in current.items() if k != "count"}
         summary["count"] = current["count"]
         before = {k: _text(v) for k, v in earlier.items() if k != "count"}
+        # The change compares like with like: when some schools have no value for the previous
+        # period, it is computed over the schools with both (943 of 7 schools «grew» from 206
+        # of 4 schools otherwise).
+        both = [r for r in counted if values[r.id].get(code) is not None
+                and before_values.get(r.school_id, {}).get(code) is not None]
+        paired = None
+        if both and earlier["count"] and len(both) < current["count"]:
+            paired = {"count": len(both), **{side: {k: _text(v) for k, v in stats.summary(
+                numbers, indicator.value_type).items() if k != "count"} for side, numbers in (
+                ("current", [values[r.id].get(code) for r in both]),
+                ("previous", [before_values[r.school_id].get(code) for r in both]))}}
         indicators.append({
             "code": code, "name": indicator.name, "unit": indicator.unit,
             "value_type": indicator.value_type, "higher_is_better": indicator.higher_is_better,
             "section": indicator.section, "rows": rows, "summary": summary,
-            "previous_summary": before,
+            "previous_summary": before, "paired": paired,
             "threshold": _text(decimal_or_none(thresholds.get(code))),
             "dynamics": [{"period": label, "mean": _text(means.get((cid, indicator.id)))}
                          for cid, label in chain],
@@ -326,9 +339,23 @@ def worse_side(indicator):
 
 
 def municipal(indicator):
-    """The figure the sentence compares: the total for counts, the mean otherwise."""
+    """The figures the sentence compares: the total for counts, the mean otherwise; over the
+    schools with values for both periods when not every school has the previous one."""
     key = "total" if indicator["value_type"] == "int" else "mean"
+    paired = indicator.get("paired")
+    if paired:
+        return paired["current"].get(key), paired["previous"].get(key)
     return indicator["summary"].get(key), indicator["previous_summary"].get(key)
+
+
+def paired_note(indicator):
+    """«Изменение итоговых значений рассчитано по 4 ОО, у которых есть значения за оба
+    периода.» when the change is not over every school, else ""."""
+    paired = indicator.get("paired")
+    if not paired:
+        return ""
+    return (f"Изменение итоговых значений рассчитано по {paired['count']} ОО, у которых есть "
+            f"значения за оба периода.")
 
 
 def listed_schools(plain):
@@ -390,10 +417,12 @@ def indicator_view(indicator, previous_label=""):
         figures.insert(0, ("Всего по ОО", "total"))
     # a mean of counts keeps its tenth (45,5 чел.); totals, minimum and maximum are whole
     kinds = {"mean": "decimal" if value_type == "int" else value_type}
+    paired = indicator.get("paired") or {}
+    now_side, then_side = paired.get("current", summary), paired.get("previous", before)
     municipal_rows = [{"label": label,
                        "value": figure(summary.get(key), kinds.get(key, value_type), unit),
                        "previous": figure(before.get(key), kinds.get(key, value_type), unit),
-                       "change": change_text(summary.get(key), before.get(key),
+                       "change": change_text(now_side.get(key), then_side.get(key),
                                              dict(indicator, value_type=kinds.get(
                                                  key, value_type)))}
                       for label, key in figures]
@@ -418,6 +447,7 @@ def indicator_view(indicator, previous_label=""):
         below = (f"ОО со значением {side} {'порогового' if chosen else 'среднего'} "
                  f"({figure(limit, limit_type, unit)}) нет.")
     current, earlier = municipal(indicator)
+    below = " ".join(x for x in (below, paired_note(indicator)) if x)
     return {"code": indicator["code"], "name": indicator["name"],
             "unit_label": "%" if value_type == "percent" else unit,
             "rows": rows, "municipal": municipal_rows, "below": below, "worse": worse,
