@@ -351,3 +351,19 @@ def test_an_order_without_clauses_is_422(login_as, make_org, monitored):
     with db.connection_context():
         assert not GeneratedDocument.select().where(
             GeneratedDocument.doctype == "order_monitoring_results").exists()
+
+
+def test_the_note_is_signed_by_the_centres_head_and_a_missing_signer_is_named(
+        app, make_org, make_user, monitored):
+    centre = make_org(kind="centre", head_position="Директор",
+                      head_name="Кузнецова Ольга Викторовна")
+    client = app.test_client()
+    user = make_user("centre", organization=centre)
+    client.post("/login", data={"login": user.login, "password": "correct-horse-1"})
+    campaign = monitored["campaign"]
+    page = client.get(f"/monitoring/campaigns/{campaign.id}/note").get_data(as_text=True)
+    assert 'value="Кузнецова Ольга Викторовна"' in page and 'value="Директор"' in page
+    refused = _register(client, campaign, signer_name="")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'исправьте <a href="#signer_name">«ФИО подписывающего»</a>.' in body

@@ -253,9 +253,13 @@ def _form_data(campaign, plain):
     """What the form starts with: the saved form, else the drafts made of the data."""
     saved = note.texts_of(campaign)
     data = {**note.default_texts(plain), **{k: v for k, v in saved.items() if v}}
-    if not data.get("signer_position"):
-        data["signer_position"] = current_user.position or ""
-        data["signer_name"] = data.get("signer_name") or ""
+    if not data.get("signer_position") and not data.get("signer_name"):
+        # The centre's head signs its notes: from the directory, as the orders take theirs.
+        centre = current_user.organization
+        if centre is not None and centre.head_name:
+            data["signer_position"], data["signer_name"] = centre.head_position, centre.head_name
+        else:
+            data["signer_position"] = current_user.position or ""
     if not data.get("executor_name"):
         data["executor_name"] = current_user.full_name
     for code, value in (saved.get("thresholds") or {}).items():
