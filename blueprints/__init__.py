@@ -12,11 +12,12 @@ def all_doctypes():
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
     from .programmes.documents import APPROVAL, PROGRAMME
+    from .risks.documents import RISK_PROFILE, RISK_SUMMARY
     from .roadmaps.documents import REPORT, ROADMAP
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS]
+            ANALYTICAL_NOTE, ORDER_RESULTS, RISK_PROFILE, RISK_SUMMARY]
 
 
 def all_batch_kinds():
