@@ -37,9 +37,10 @@ def all_inbox_sources():
     from .orders.inbox import waiting as orders
     from .partnerships.inbox import waiting as partnerships
     from .programmes.inbox import waiting as programmes
+    from .risks.inbox import waiting as risks
     from .roadmaps.inbox import waiting as roadmaps
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, risks]
 
 
 def register_blueprints(app):
@@ -59,6 +60,7 @@ def register_blueprints(app):
     from .partnerships.routes import bp as partnerships
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
+    from .risks.routes import bp as risks
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
@@ -66,5 +68,5 @@ def register_blueprints(app):
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications):
+                      notifications, risks):
         app.register_blueprint(blueprint)
