@@ -25,11 +25,12 @@ class YearForm(FlaskForm):
     year = SelectField("Учебный год", validate_choice=False)
 
     def chosen(self):
+        """The year asked for, else the current one (shown selected either way)."""
         self.year.choices = choices(year_choices())
         value = self.year.data
-        if value and value.isdigit() and str(value) in dict(year_choices()):
-            return int(value)
-        return current_school_year()
+        if not (value and value in dict(year_choices())):
+            value = self.year.data = str(current_school_year())
+        return int(value)
 
 
 class YearActionForm(BaseForm):

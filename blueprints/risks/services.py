@@ -5,7 +5,8 @@ Each in one transaction: a wrong value saves nothing. No request access here."""
 import json
 
 from models import (RISK_LEVELS, LowResultStatus, Organization, RiskCutoff, RiskFactor,
-                    RiskLevel, RiskProfile, RiskQuestion, User, db, now, school_year)
+                    RiskLevel, RiskProfile, RiskQuestion, User, current_school_year, db, now,
+                    school_year)
 from models.risk import DEFAULT_CUTOFFS, factor_scores, level_for
 
 from ..core.autosave import save_versioned
@@ -38,17 +39,26 @@ def questions(year):
 
 
 def listed_schools(year):
-    """The schools with low results in the school year (by the statuses in force), by name."""
+    """The schools with low results in the school year (by the statuses in force), by name.
+    For the current year with no status recorded at all, the directory's flags (which the
+    statuses mirror once there are any)."""
     ids = LowResultStatus.listed_ids(year)
-    return list(Organization.select().where(Organization.id.in_(ids))
-                .order_by(Organization.short_name)) if ids else []
+    query = Organization.select().where(Organization.kind == "school")
+    if ids:
+        query = query.where(Organization.id.in_(ids))
+    elif year == current_school_year() and not LowResultStatus.select().where(
+            LowResultStatus.year == year).exists():
+        query = query.where(Organization.is_low_result == True)  # noqa: E712
+    else:
+        return []
+    return list(query.order_by(Organization.short_name))
 
 
 # --- the profiles of a year ------------------------------------------------------------------
 
-def open_profiles(year, author=None):
-    """A profile (self-diagnosis for the school to fill) for every listed school of `year` that
-    has none; the schools' users are told. Returns the profiles created."""
+def open_profiles(year, author=None, schools=None):
+    """A profile (self-diagnosis for the school to fill) for every listed school of `year` (or
+    of `schools`) that has none; the schools' users are told. Returns the profiles created."""
     in_force = factors(year)
     if not in_force:
         raise RiskError(f"На {school_year(year)} учебный год не действует ни один фактор риска: "
@@ -57,7 +67,7 @@ def open_profiles(year, author=None):
                 .where(RiskProfile.year == year)}
     created = []
     with db.atomic():
-        for school in listed_schools(year):
+        for school in listed_schools(year) if schools is None else schools:
             if school.id in existing:
                 continue
             profile = RiskProfile.create(school=school, year=year)
