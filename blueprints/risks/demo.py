@@ -46,5 +46,5 @@ def load_demo_risks():
         if number == 0:  # the centre raised one level after a visit and says why
             values["2"] = ("high", "Две вакансии учителей математики с начала года; уроки "
                                    "ведут совместители.")
-            values["8"] = (values["8"][0], "По итогам года «2» у 14 % обучающихся 5–9 классов.")
+            values["8"] = ("medium", "По итогам года «2» у 14 % обучающихся 5–9 классов.")
         services.save_levels(RiskProfile.get_by_id(profile.id), values, centre.id, confirm=True)
