@@ -12,11 +12,12 @@ def all_doctypes():
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
     from .programmes.documents import APPROVAL, PROGRAMME
+    from .risks.documents import RISK_PROFILE, RISK_SUMMARY
     from .roadmaps.documents import REPORT, ROADMAP
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS]
+            ANALYTICAL_NOTE, ORDER_RESULTS, RISK_PROFILE, RISK_SUMMARY]
 
 
 def all_batch_kinds():
@@ -36,9 +37,10 @@ def all_inbox_sources():
     from .orders.inbox import waiting as orders
     from .partnerships.inbox import waiting as partnerships
     from .programmes.inbox import waiting as programmes
+    from .risks.inbox import waiting as risks
     from .roadmaps.inbox import waiting as roadmaps
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, risks]
 
 
 def register_blueprints(app):
@@ -58,6 +60,7 @@ def register_blueprints(app):
     from .partnerships.routes import bp as partnerships
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
+    from .risks.routes import bp as risks
     from .roadmaps.routes import bp as roadmaps
 
     registry.install(all_doctypes())
@@ -65,5 +68,5 @@ def register_blueprints(app):
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications):
+                      notifications, risks):
         app.register_blueprint(blueprint)
