@@ -101,6 +101,19 @@ def tag(doc_or_cell, text):
     return para(doc_or_cell, text, indent=0)
 
 
+def section_heading(doc, text, space_before=12):
+    """A section heading, centred and bold, never the last line of a page."""
+    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
+                space_after=6, keep_next=True)
+
+
+def draft_mark(doc):
+    """«ПРОЕКТ» at the top right while the document is not registered (`is_draft`)."""
+    tag(doc, "{%p if is_draft %}")
+    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
+    tag(doc, "{%p endif %}")
+
+
 def page_break(doc):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 

@@ -13,8 +13,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole,
-                    new_document, para, save, signature_line, tag, two_column_line)
+from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole, new_document,
+                    para, save, section_heading, signature_line, tag, two_column_line)
 
 TABLE_SIZE = 12  # pt, tables
 NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 5.6),
@@ -27,12 +27,6 @@ def build_order_monitoring_results():
     build_order("order_monitoring_results.docx", annex_columns=[
         ("№ п/п", 1.1), ("Общеобразовательная организация", 7.0),
         ("Показатели хуже пороговых значений", 8.4)])
-
-
-def _heading(doc, text, space_before=12):
-    """A section heading, never the last line of a page."""
-    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
-                space_after=6, keep_next=True)
 
 
 def _paragraphs(doc, name):
@@ -82,9 +76,9 @@ def build_analytical_note():
     para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
          keep_next=True)
     two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
-    _heading(doc, "1. Общие сведения", space_before=18)
+    section_heading(doc, "1. Общие сведения", space_before=18)
     _paragraphs(doc, "general")
-    _heading(doc, "2. Результаты мониторинга")
+    section_heading(doc, "2. Результаты мониторинга")
     tag(doc, "{%p for section in sections %}")
     tag(doc, "{%p if section.heading %}")
     para(doc, "{{ section.heading }}", align=LEFT, bold=True, indent=1.25, space_before=12,
@@ -123,11 +117,11 @@ def build_analytical_note():
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    _heading(doc, "3. Анализ результатов")
+    section_heading(doc, "3. Анализ результатов")
     _paragraphs(doc, "analysis")
-    _heading(doc, "4. Выводы")
+    section_heading(doc, "4. Выводы")
     _paragraphs(doc, "conclusions")
-    _heading(doc, "5. Рекомендации")
+    section_heading(doc, "5. Рекомендации")
     # The last recommendation stays on the signature's page.
     tag(doc, "{%p for text in recommendations %}")
     tag(doc, "{%p if loop.last %}")

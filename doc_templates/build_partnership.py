@@ -14,8 +14,8 @@
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
-from .build import (CENTER, LEFT, RIGHT, build_order, cell_text, grid_table, keep_row_whole,
-                    new_document, no_borders, para, save, signature_line, tag)
+from .build import (CENTER, LEFT, build_order, cell_text, draft_mark, grid_table, keep_row_whole,
+                    new_document, no_borders, para, save, section_heading, signature_line, tag)
 from .build_roadmap import TABLE_WIDTH, _landscape, _signature
 
 TABLE_SIZE = 12  # pt, tables
@@ -26,18 +26,6 @@ def build_order_partnerships():
     build_order("order_partnerships.docx", annex_columns=[
         ("№ п/п", 1.1), ("Школа-лидер", 3.9), ("Школа-партнёр", 3.9),
         ("Направления взаимодействия", 4.6), ("Координатор", 3.0)])
-
-
-def _heading(doc, text, space_before=12):
-    """A section heading, never the last line of a page."""
-    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
-                space_after=6, keep_next=True)
-
-
-def _draft_mark(doc):
-    tag(doc, "{%p if is_draft %}")
-    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
-    tag(doc, "{%p endif %}")
 
 
 REQUISITE_LINES = (("{{ %s.role }}", True), ("{{ %s.name }}", False),
@@ -84,7 +72,7 @@ def _requisites_table(doc, left, right):
 
 def build_partnership_agreement():
     doc = new_document()
-    _draft_mark(doc)
+    draft_mark(doc)
     para(doc, "СОГЛАШЕНИЕ №\u00a0{{ number_text }}", align=CENTER, bold=True, indent=0,
          keep_next=True)
     para(doc, "о сотрудничестве (сетевом взаимодействии)", align=CENTER, bold=True, indent=0,
@@ -92,7 +80,7 @@ def build_partnership_agreement():
     signature_line(doc, "{{ place }}", "{{ date_text }}").paragraph_format.space_after = Pt(12)
     para(doc, "{{ parties_text }}")
     tag(doc, "{%p for section in sections %}")
-    _heading(doc, "{{ section.heading }}")
+    section_heading(doc, "{{ section.heading }}")
     # The closing section keeps with the requisites: the signatures never stand alone.
     tag(doc, "{%p for text in section.paragraphs %}")
     tag(doc, "{%p if section.keep %}")
@@ -102,7 +90,7 @@ def build_partnership_agreement():
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    _heading(doc, "10. Реквизиты и подписи Сторон").paragraph_format.space_after = Pt(0)
+    section_heading(doc, "10. Реквизиты и подписи Сторон").paragraph_format.space_after = Pt(0)
     _requisites_table(doc, "leader", "partner")
     tag(doc, "{%p if coordinator %}")
     para(doc, "", indent=0, size=12, keep_next=True)
@@ -142,7 +130,7 @@ def _both_sides(doc, left, right, space_before=0, keep_next=True):
 
 def build_partnership_plan():
     doc = _landscape()
-    _draft_mark(doc)
+    draft_mark(doc)
     mark = para(doc, "{{ attachment }}", align=LEFT, size=12, indent=0, space_after=12)
     mark.paragraph_format.left_indent = Cm(TABLE_WIDTH - 8.5)
     para(doc, "{{ title }}", align=CENTER, bold=True, indent=0, keep_next=True)

@@ -7,22 +7,13 @@ activity plan in a landscape section, sections 7–10 in portrait again.
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 
-from .build import (CENTER, LEFT, RIGHT, build_order, cell_text, new_document, no_borders,
-                    para, save, tag)
+from .build import (CENTER, LEFT, RIGHT, build_order, cell_text, new_document, no_borders, para,
+                    save, section_heading, tag)
 
 
 NOTHING = "Сведения не представлены."
-
-
-def _heading(doc, text, space_before=12):
-    """A section heading: never the last line of a page (kept with the next paragraph)."""
-    heading = para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
-                   space_after=6)
-    heading.paragraph_format.keep_with_next = True
-    return heading
 
 
 def _subheading(doc, text, space_after=0):
@@ -136,7 +127,7 @@ def build_programme():
 
     # A new page by the heading itself, not by a break paragraph: a full title page never
     # leaves a page that holds only a page number.
-    _heading(doc, "1. Паспорт программы", space_before=0).paragraph_format.page_break_before = True
+    section_heading(doc, "1. Паспорт программы", space_before=0).paragraph_format.page_break_before = True
     table = doc.add_table(rows=4, cols=2)
     table.style = doc.styles["Table Grid"]
     widths = (Cm(5.5), Cm(11))
@@ -152,7 +143,7 @@ def build_programme():
             cell.width = width
     _repeat_header(table)
 
-    _heading(doc, "2. Информационная справка об образовательной организации")
+    section_heading(doc, "2. Информационная справка об образовательной организации")
     tag(doc, "{%p if info %}")
     tag(doc, "{%p for item in info %}")
     label = para(doc, "{{ item.label }}:", bold=True, space_before=6)
@@ -163,7 +154,7 @@ def build_programme():
     para(doc, NOTHING)
     tag(doc, "{%p endif %}")
 
-    _heading(doc, "3. Проблемно-ориентированный анализ")
+    section_heading(doc, "3. Проблемно-ориентированный анализ")
     _subheading(doc, "3.1. Результаты за три года")
     _paragraphs(doc, "results_3y", NOTHING)
     _subheading(doc, "3.2. SWOT-анализ", space_after=6)
@@ -185,7 +176,7 @@ def build_programme():
     _paragraphs(doc, "conclusion")
     tag(doc, "{%p endif %}")
 
-    _heading(doc, "4. Цель и задачи")
+    section_heading(doc, "4. Цель и задачи")
     tag(doc, "{%p if goal %}")
     para(doc, "Цель: {{ goal }}")
     tag(doc, "{%p endif %}")
@@ -201,7 +192,7 @@ def build_programme():
     tag(doc, "{%p endif %}")
 
     _new_section(doc, landscape=True)
-    _heading(doc, "5. Целевые показатели", space_before=0)
+    section_heading(doc, "5. Целевые показатели", space_before=0)
     tag(doc, "{%p if indicators %}")
     _grid(doc, [
         ["№", "Показатель", "Ед. изм.", "Базовое значение (год)", "{%tc for year in years %}",
@@ -219,7 +210,7 @@ def build_programme():
     para(doc, NOTHING)
     tag(doc, "{%p endif %}")
 
-    _heading(doc, "6. План мероприятий")
+    section_heading(doc, "6. План мероприятий")
     tag(doc, "{%p if activities %}")
     _grid(doc, [
         ["№", "Задача", "Мероприятие", "Срок", "Ответственный", "Участники",
@@ -234,7 +225,7 @@ def build_programme():
     tag(doc, "{%p endif %}")
 
     _new_section(doc, landscape=False)
-    _heading(doc, "7. Ресурсное обеспечение", space_before=0)
+    section_heading(doc, "7. Ресурсное обеспечение", space_before=0)
     for number, title, name in (("7.1.", "Кадровое", "staff"),
                                 ("7.2.", "Материально-техническое", "equipment")):
         _subheading(doc, f"{number} {title} обеспечение")
@@ -251,14 +242,14 @@ def build_programme():
     _subheading(doc, "7.4. Информационное обеспечение")
     _paragraphs(doc, "information", NOTHING)
 
-    _heading(doc, "8. Механизм реализации и мониторинга")
+    section_heading(doc, "8. Механизм реализации и мониторинга")
     _paragraphs(doc, "implementation")
     _paragraphs(doc, "monitoring")
     tag(doc, "{%p if not implementation and not monitoring %}")
     para(doc, NOTHING)
     tag(doc, "{%p endif %}")
 
-    _heading(doc, "9. Риски реализации программы и меры по их снижению")
+    section_heading(doc, "9. Риски реализации программы и меры по их снижению")
     tag(doc, "{%p if risks %}")
     _grid(doc, [["№", "Риск", "Меры по снижению"],
                 ["{%tr for r in risks %}", "", ""],
@@ -268,7 +259,7 @@ def build_programme():
     para(doc, NOTHING)
     tag(doc, "{%p endif %}")
 
-    _heading(doc, "10. Ожидаемые результаты")
+    section_heading(doc, "10. Ожидаемые результаты")
     tag(doc, "{%p for line in results %}")
     para(doc, "– {{ line }}")
     tag(doc, "{%p endfor %}")

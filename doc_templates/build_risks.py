@@ -14,22 +14,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from .build import (CENTER, LEFT, RIGHT, cell_text, grid_table, keep_row_whole, new_document,
-                    para, repeat_header, save, signature_line, tag, two_column_line)
+from .build import (CENTER, LEFT, cell_text, draft_mark, grid_table, keep_row_whole, new_document,
+                    para, repeat_header, save, section_heading, signature_line, tag,
+                    two_column_line)
 
 TABLE_SIZE = 12  # pt
-
-
-def _heading(doc, text, space_before=12):
-    """A section heading, never the last line of a page."""
-    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
-                space_after=6, keep_next=True)
-
-
-def _draft_mark(doc):
-    tag(doc, "{%p if is_draft %}")
-    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
-    tag(doc, "{%p endif %}")
 
 
 def _paragraphs(doc, name, last_keeps=False):
@@ -53,7 +42,7 @@ def _signature(doc):
 
 def build_risk_profile():
     doc = new_document()
-    _draft_mark(doc)
+    draft_mark(doc)
     tag(doc, "{%p if organization_name %}")
     para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
     tag(doc, "{%p endif %}")
@@ -124,7 +113,7 @@ def _marks_table(doc):
 
 def build_risk_summary():
     doc = new_document()
-    _draft_mark(doc)
+    draft_mark(doc)
     tag(doc, "{%p if organization_name %}")
     para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
     tag(doc, "{%p endif %}")
@@ -132,14 +121,14 @@ def build_risk_summary():
     para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
          keep_next=True)
     two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
-    _heading(doc, "1. Общие сведения", space_before=18)
+    section_heading(doc, "1. Общие сведения", space_before=18)
     _paragraphs(doc, "general")
-    _heading(doc, "2. Уровни рисков по общеобразовательным организациям")
+    section_heading(doc, "2. Уровни рисков по общеобразовательным организациям")
     para(doc, "Таблица 1 — Уровни факторов риска по общеобразовательным организациям",
          align=LEFT, size=TABLE_SIZE, indent=0, keep_next=True)
     _marks_table(doc)
     para(doc, "{{ legend }}", align=LEFT, size=11, indent=0, space_before=6)
-    _heading(doc, "3. Распространённость факторов риска")
+    section_heading(doc, "3. Распространённость факторов риска")
     para(doc, "Таблица 2 — Число общеобразовательных организаций по уровням риска",
          align=LEFT, size=TABLE_SIZE, indent=0, keep_next=True)
     table = grid_table(doc, ("№", "Фактор риска", "Высокий", "Средний", "Низкий",
@@ -158,7 +147,7 @@ def build_risk_summary():
             run.bold = True
     para(doc, "{{ figure.image }}", align=CENTER, indent=0, space_before=12, keep_next=True)
     para(doc, "{{ figure.caption }}", align=CENTER, size=TABLE_SIZE, indent=0, space_after=6)
-    _heading(doc, "4. Выводы")
+    section_heading(doc, "4. Выводы")
     _paragraphs(doc, "conclusions", last_keeps=True)
     _signature(doc)
     save(doc, "risk_summary.docx")
