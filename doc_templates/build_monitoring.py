@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .build import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole, new_document,
+from .parts import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole, new_document,
                     para, save, section_heading, signature_line, tag, two_column_line)
 
 TABLE_SIZE = 12  # pt, tables

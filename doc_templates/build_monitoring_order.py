@@ -6,7 +6,7 @@ two-column table (`annex.schools`); either prints only when it has rows, and `an
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
-from .build import CENTER, LEFT, build_order, cell_text, repeat_header, tag
+from .parts import CENTER, LEFT, build_order, cell_text, repeat_header, tag
 from .build_roadmap import _merge_across, _row_properties
 
 TABLE_SIZE = 12

@@ -14,7 +14,7 @@
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
-from .build import (CENTER, LEFT, build_order, cell_text, draft_mark, grid_table, keep_row_whole,
+from .parts import (CENTER, LEFT, build_order, cell_text, draft_mark, grid_table, keep_row_whole,
                     new_document, no_borders, para, save, section_heading, signature_line, tag)
 from .build_roadmap import TABLE_WIDTH, _landscape, _signature
 

@@ -9,7 +9,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Mm
 
-from .build import (CENTER, LEFT, RIGHT, build_order, cell_text, new_document, no_borders, para,
+from .parts import (CENTER, LEFT, RIGHT, build_order, cell_text, new_document, no_borders, para,
                     save, section_heading, tag)
 
 

@@ -6,7 +6,7 @@ extract is laid out exactly like the item in the full protocol.
 """
 from docx.shared import Cm
 
-from .build import (CENTER, LEFT, RIGHT, grid_table, new_document, para, save, signature_line,
+from .parts import (CENTER, LEFT, RIGHT, grid_table, new_document, para, save, signature_line,
                     tag, two_column_line)
 
 

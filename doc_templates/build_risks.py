@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from .build import (CENTER, LEFT, cell_text, draft_mark, grid_table, keep_row_whole, new_document,
+from .parts import (CENTER, LEFT, cell_text, draft_mark, grid_table, keep_row_whole, new_document,
                     para, repeat_header, save, section_heading, signature_line, tag,
                     two_column_line)
 

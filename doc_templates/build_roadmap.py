@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from .build import CENTER, LEFT, RIGHT, cell_text, new_document, no_borders, para, save, tag
+from .parts import CENTER, LEFT, RIGHT, cell_text, new_document, no_borders, para, save, tag
 
 TABLE_WIDTH = 25.7  # cm: 297 mm less the 20 mm margins
 TEXT_SIZE = 11  # pt, the table body

@@ -116,8 +116,8 @@ def test_order_template_follows_gost_page_setup():
 
 
 def test_committed_templates_match_their_builder(tmp_path, monkeypatch):
-    from doc_templates import build
-    monkeypatch.setattr(build, "HERE", tmp_path)
+    from doc_templates import build, parts
+    monkeypatch.setattr(parts, "HERE", tmp_path)
     build.main()
     built = sorted(tmp_path.glob("*.docx"))
     assert built
