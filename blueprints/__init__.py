@@ -5,6 +5,7 @@ bulk job."""
 def all_doctypes():
     """Every doctype (documents.doctype.Doctype), in menu order; each declared once in its
     feature's documents.py."""
+    from .identification.documents import ORDER_LOW_RESULT_LIST
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .monitoring.documents import ORDER_MONITORING
     from .monitoring.note_documents import ANALYTICAL_NOTE, ORDER_RESULTS
@@ -16,7 +17,7 @@ def all_doctypes():
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS]
+            ANALYTICAL_NOTE, ORDER_RESULTS, ORDER_LOW_RESULT_LIST]
 
 
 def all_batch_kinds():
@@ -32,13 +33,14 @@ def all_inbox_sources():
     """Every feature's «what is waiting for this user» (core/inbox.py), in no particular
     order: the home page sorts the items by urgency."""
     from .auth.inbox import waiting as accounts
+    from .identification.inbox import waiting as identification
     from .monitoring.inbox import waiting as monitoring
     from .orders.inbox import waiting as orders
     from .partnerships.inbox import waiting as partnerships
     from .programmes.inbox import waiting as programmes
     from .roadmaps.inbox import waiting as roadmaps
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, identification]
 
 
 def register_blueprints(app):
@@ -48,6 +50,7 @@ def register_blueprints(app):
     from .doctypes.routes import bp as doctypes
     from .documents import registry
     from .documents.routes import bp as documents
+    from .identification.routes import bp as identification
     from .jobs import batches
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
@@ -65,5 +68,5 @@ def register_blueprints(app):
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications):
+                      notifications, identification):
         app.register_blueprint(blueprint)

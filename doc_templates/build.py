@@ -309,6 +309,7 @@ BUILDERS = [build_order]
 
 def main():
     # Imported here, not at the top: the protocol builders import the helpers of this module.
+    from .build_identification import BUILDERS as IDENTIFICATION_BUILDERS
     from .build_partnership import BUILDERS as PARTNERSHIP_BUILDERS
     from .build_monitoring import BUILDERS as MONITORING_BUILDERS
     from .build_monitoring_order import BUILDERS as MONITORING_ORDER_BUILDERS
@@ -317,7 +318,8 @@ def main():
     from .build_roadmap import BUILDERS as ROADMAP_BUILDERS
 
     for builder in [*BUILDERS, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
-                    *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS]:
+                    *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS,
+                    *IDENTIFICATION_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 

@@ -15,6 +15,8 @@ from .notification import (EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, NOTIFICATI
                            Notification, OutgoingMail)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .identification import STATUS_SOURCES, LowResultStatus, set_status
+from .methodology import (CONTEXT_SHARES, CRITERION_KINDS, MANUAL_CHANGES, RUN_STATUSES,
+                          IdentificationRow, IdentificationRun, Methodology, SchoolContext)
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
                         ProgrammeRevision, ProgrammeSection, RiskFactor)
@@ -34,7 +36,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence, Notification, OutgoingMail, LowResultStatus]
+              ReportEvidence, Notification, OutgoingMail, LowResultStatus, Methodology,
+              SchoolContext, IdentificationRun, IdentificationRow]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -50,7 +53,9 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
            "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
-           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status"]
+           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status",
+           "CONTEXT_SHARES", "CRITERION_KINDS", "MANUAL_CHANGES", "RUN_STATUSES",
+           "IdentificationRow", "IdentificationRun", "Methodology", "SchoolContext"]
 
 
 def make_db(url):

@@ -6,6 +6,12 @@ from .user import User
 
 
 ACTIONS = {
+    "methodology_saved": "Сохранена методика выявления ШНОР",
+    "school_context_saved": "Сохранены данные о социальном контексте школ",
+    "identification_run": "Рассчитан перечень ШНОР",
+    "identification_manual": "Перечень ШНОР изменён вручную",
+    "identification_approved": "Зарегистрирован приказ об утверждении перечня ШНОР",
+    "identification_published": "Опубликован перечень ШНОР и методика",
     "roadmap.remind": "Напоминание школе по дорожной карте",
     "notifications.settings": "Настройки уведомлений",
     "notifications.retry": "Письмо отправлено повторно",
