@@ -10,6 +10,9 @@ from collections import defaultdict
 
 PROCEDURE_LABELS = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ"}
 SHARES = ("low_income", "single_parent", "preventive", "special_needs", "non_native")
+SHARE_WORDS = {"low_income": "малоимущие семьи", "single_parent": "неполные семьи",
+               "preventive": "профилактические учёты", "special_needs": "ОВЗ",
+               "non_native": "русский язык не родной"}
 DEFAULT_SIZE_LIMIT = 300
 
 # Parameter limits: (min, max) — the form and the run both check them.
@@ -73,7 +76,7 @@ def describe(criterion):
                 f"на {num(criterion['gap'])} балла")
     if kind == "context":
         weights = criterion.get("weights") or {}
-        used = ", ".join(f"{name} × {num(weights[name])}" for name in SHARES
+        used = ", ".join(f"{SHARE_WORDS[name]} × {num(weights[name])}" for name in SHARES
                          if weights.get(name))
         return (f"индекс социального контекста (ШФНСУ: {used}) выше среднего по кластеру "
                 f"(городские / сельские, до {criterion.get('size_limit', DEFAULT_SIZE_LIMIT)} "

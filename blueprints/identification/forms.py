@@ -215,7 +215,7 @@ class RunForm(BaseForm):
             raise ValidationError("Выберите учебный год.")
 
     def validate_methodology(self, field):
-        if not field.data or field.data not in {v for v, _ in field.choices}:
+        if not field.data or field.data not in {c.value for c in field.choices}:
             raise ValidationError("Выберите методику.")
 
 

@@ -195,34 +195,38 @@ def _row_or_404(run, row_id):
     return row
 
 
-@bp.route("/lists/<int:run_id>/rows/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/lists/<int:run_id>/rows/<int:list_row_id>")
 @access(*STAFF)
-def row(run_id, row_id):
-    """One school of a list: every criterion with its numbers; the centre may add or remove
-    it by hand with a reason."""
+def row(run_id, list_row_id):
+    """One school of a list: every criterion with its numbers and, for the centre, the form
+    adding or removing it by hand."""
     run = _run_or_404(run_id)
-    item = _row_or_404(run, row_id)
-    form = ManualForm()
-    status = 200
-    if request.method == "POST":
-        if current_user.role not in EDITORS:
-            fail(403, "Изменять перечень может методический центр.")
-        include = request.form.get("include") == "1"
-        if form.validate():
-            try:
-                item = services.change_by_hand(run, item, include, form.reason.data,
-                                               current_user.id)
-            except IdentificationError as error:
-                fail(409, str(error))
-            audit("identification_manual", item, details=(
-                f"{item.school_name}: {'включена' if include else 'исключена'} — "
-                f"{form.reason.data}"))
-            flash("Перечень изменён.", "success")
-            return redirect(url_for("identification.list_page", run_id=run.id, show="manual"),
-                            code=303)
-        status = 422
+    return _row_page(run, _row_or_404(run, list_row_id), ManualForm(formdata=None))
+
+
+def _row_page(run, item, form, status=200):
     return render_template("identification/row.html", run=run, row=item, form=form,
                            can_edit=current_user.role in EDITORS and run.status == "draft"), status
+
+
+@bp.route("/lists/<int:run_id>/rows/<int:list_row_id>", methods=["POST"])
+@access(*EDITORS)
+def row_change(run_id, list_row_id):
+    """Add or remove a school by hand; the reason is required and shown in the list."""
+    run = _run_or_404(run_id)
+    item = _row_or_404(run, list_row_id)
+    form = ManualForm()
+    include = request.form.get("include") == "1"
+    if not form.validate():
+        return _row_page(run, item, form, 422)
+    try:
+        item = services.change_by_hand(run, item, include, form.reason.data, current_user.id)
+    except IdentificationError as error:
+        fail(409, str(error))
+    audit("identification_manual", item, details=(
+        f"{item.school_name}: {'включена' if include else 'исключена'} — {form.reason.data}"))
+    flash("Перечень изменён.", "success")
+    return redirect(url_for("identification.list_page", run_id=run.id, show="manual"), code=303)
 
 
 # --- the approving order ----------------------------------------------------------------------
