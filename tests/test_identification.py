@@ -256,8 +256,9 @@ def test_run_without_results_names_schools_and_procedures(app, login_as):
     assert db_fingerprint() == before
     response = client.post("/identification/run", data={"year": str(YEAR + 1),
                                                         "methodology": str(methodology.id)})
-    assert response.status_code == 422 and "Нет данных для расчёта" in response.get_data(
-        as_text=True)
+    assert response.status_code == 422
+    assert f"Нет результатов оценочных процедур за {YEAR + 1} год ни по одной школе" in \
+        response.get_data(as_text=True)
 
 
 def test_manual_change_needs_a_reason_and_is_shown_as_such(app, login_as):

@@ -84,6 +84,24 @@ def describe(criterion):
     return kind or ""
 
 
+def short(criterion):
+    """A short name of a criterion for the list page: «Федеральный критерий (30 %, …)»."""
+    kind = criterion.get("kind")
+    if kind == "federal":
+        return (f"Федеральный критерий ({num(criterion['threshold'], 0)} %, от "
+                f"{criterion['min_procedures']} процедур, {criterion['years']} года подряд)")
+    if kind == "vpr_share":
+        return (f"ВПР, {_subject(criterion['subject'])}: «2» не ниже "
+                f"{num(criterion['threshold'])} % {criterion['years']} года")
+    if kind == "mean_below":
+        return (f"{PROCEDURE_LABELS.get(criterion['procedure'])}, "
+                f"{_subject(criterion['subject'])}: ниже среднего более чем на "
+                f"{num(criterion['gap'])}")
+    if kind == "context":
+        return f"ШФНСУ: индекс выше среднего по кластеру более чем на {num(criterion['above'])}"
+    return kind or ""
+
+
 class _Data:
     """The results indexed once: by school → (procedure, subject, grade) → year → row, and the
     municipal sums of mean scores."""
@@ -288,7 +306,7 @@ def evaluate(method, year, results, contexts, schools, previous=()):
                 close = _check(c, data, prepared.get(i), school, year, near)[0]
             met_count += met
             near_count += met or close
-            checks.append({"title": describe(c), "met": met, "near": close,
+            checks.append({"title": describe(c), "short": short(c), "met": met, "near": close,
                            "lines": [line for line in lines if line]})
         computed = met_count >= need
         was = school in previous

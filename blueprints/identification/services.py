@@ -105,8 +105,13 @@ def compute(methodology, year):
                            inputs["schools"], inputs["previous"])
 
 
-def missing_message(missing, year):
+def missing_message(missing, year, everyone=False):
     """A Russian message naming the schools and what each lacks."""
+    if everyone:
+        return (f"Нет результатов оценочных процедур за {year} год ни по одной школе: "
+                f"перечень на {year}/{year + 1} учебный год рассчитать нельзя. Загрузите "
+                "результаты ВПР, ОГЭ и ЕГЭ (раздел «Мониторинг» → «Результаты»). Например: "
+                + "; ".join(f"{name} — {', '.join(lacks)}" for name, lacks in missing[:3]) + ".")
     head = (f"Нет данных для расчёта на {year}/{year + 1} учебный год: загрузите результаты "
             "оценочных процедур (раздел «Мониторинг» → «Результаты») или данные о социальном "
             "контексте. Не хватает: ")
@@ -120,7 +125,8 @@ def run_methodology(methodology, year, author):
     methodology is frozen. Refuses when data are missing."""
     outcome = compute(methodology, year)
     if outcome["missing"]:
-        raise IdentificationError(missing_message(outcome["missing"], year))
+        everyone = not AssessmentResult.select().where(AssessmentResult.year == year).exists()
+        raise IdentificationError(missing_message(outcome["missing"], year, everyone))
     with db.atomic():
         if IdentificationRun.select().where((IdentificationRun.year == year)
                                             & (IdentificationRun.status == "approved")).exists():
