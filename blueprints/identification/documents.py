@@ -59,15 +59,15 @@ def list_order(organization_name, on_date, year, signer_position="", signer_name
 
 
 def school_lines(row):
-    """What the annex says of a listed row: the criteria met with their numbers, or the
-    reason it was added by hand."""
+    """What the annex says of a listed row: each criterion met (its short name) with its
+    numbers, one per line, or the reason it was added by hand."""
     lines = []
     for check in row["criteria"]:
         if check["met"]:
-            lines.append(f"{check['title'][:1].upper()}{check['title'][1:]}: "
-                         + "; ".join(check["lines"]))
+            lines.append(f"{check.get('short') or check['title']}:")
+            lines.extend(f"– {line}" for line in check["lines"])
     if row.get("manual") == "add":
-        lines.append(f"Включена вручную: {row.get('reason', '')}")
+        lines.append(f"Включена решением методического центра: {row.get('reason', '')}")
     return lines
 
 
@@ -94,7 +94,7 @@ def order_context(plain):
     method = plain["methodology"]
     rows = [[f"{n}.", school["name"], "\n".join(school_lines(school))]
             for n, school in enumerate(plain.get("schools") or [], 1)]
-    criteria = [f"{n}) {text};" for n, text in enumerate(method["criteria"], 1)]
+    criteria = [f"{n}) {text.rstrip('.')};" for n, text in enumerate(method["criteria"], 1)]
     if criteria:
         criteria[-1] = criteria[-1][:-1] + "."
     description = dict(plain["order"], annexes=[
@@ -113,8 +113,9 @@ def order_context(plain):
 
 # --- sample ---------------------------------------------------------------------------------
 
-def _check(title, met, lines):
-    return {"title": title, "met": met, "near": False, "lines": lines}
+def _check(criterion, met, lines):
+    return {"title": engine.describe(criterion), "short": engine.short(criterion), "met": met,
+            "near": False, "lines": lines}
 
 
 FEDERAL = {"kind": "federal", "threshold": 30, "min_procedures": 2, "years": 2}
@@ -122,7 +123,7 @@ VPR = {"kind": "vpr_share", "subject": "Математика", "grades": [], "ye
 
 
 def sample_order():
-    federal, vpr = engine.describe(FEDERAL), engine.describe(VPR)
+    federal, vpr = FEDERAL, VPR
     order = list_order(
         "Управление образования администрации муниципального образования Новоречинский "
         "район", date(2026, 9, 14), 2026, "Начальник управления образования",
@@ -152,7 +153,8 @@ def sample_order():
     ]
     return {"order": order, "year": 2026, "number": "01-07/64", "on_date": date(2026, 9, 14),
             "methodology": {"name": "Федеральные критерии и доля «2» по математике",
-                            "version": 2, "min_met": 1, "criteria": [federal, vpr]},
+                            "version": 2, "min_met": 1,
+                            "criteria": [engine.describe(FEDERAL), engine.describe(VPR)]},
             "schools": schools}
 
 

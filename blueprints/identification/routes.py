@@ -177,9 +177,10 @@ def list_page(run_id):
         show = "listed"
     page = paginate(services.rows_query(run, show), request.args.get("page", 1, type=int),
                     PER_PAGE)
+    methodology = Methodology.get_by_id(run.methodology_id)
     return render_template("identification/list.html", run=run, page=page, show=show,
-                           filters=services.FILTERS,
-                           methodology=Methodology.get_by_id(run.methodology_id),
+                           filters=services.FILTERS, methodology=methodology,
+                           criteria=methodology_plain(methodology)["criteria"],
                            document=(GeneratedDocument.get_or_none(
                                GeneratedDocument.id == run.document_id)
                                if run.document_id else None),
