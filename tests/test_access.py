@@ -211,6 +211,8 @@ POLICY = {
     "identification.methodology": STAFF,
     "identification.methodology_edit": EDITORS,
     "identification.context": EDITORS,
+    "identification.context_import": EDITORS,
+    "identification.context_template": EDITORS,
     "identification.run": EDITORS,
     "identification.list_page": STAFF,
     "identification.row": STAFF,

@@ -393,3 +393,46 @@ def test_school_context_form_refuses_bad_shares(app, login_as):
     with db.connection_context():
         saved = SchoolContext.get((SchoolContext.school == school) & (SchoolContext.year == YEAR))
         assert saved.is_rural and float(saved.low_income) == 14.5 and saved.students == 250
+
+
+def _xlsx(rows):
+    from openpyxl import Workbook
+    import io
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_school_context_import_all_or_nothing(app, login_as):
+    import io
+    from models import SchoolContext
+    create_schools({"МБОУ «А»": (34, 31), "МБОУ «Б»": (30, 40)})
+    client = login_as("centre")
+    header = ["Школа", "Сельская", "Обучающихся", "Малоимущие семьи, %", "Неполные семьи, %",
+              "Профилактические учёты, %", "ОВЗ, %", "Русский язык не родной, %"]
+    before = db_fingerprint()
+    bad = _xlsx([header, ["МБОУ «А»", "да", 120, "12,5", 20, 2, 3, 0],
+                 ["МБОУ «Нет такой»", "нет", 500, 10, 10, 1, 1, 1],
+                 ["МБОУ «Б»", "нет", 500, 140, 10, 1, 1, 1]])
+    response = client.post(f"/identification/context/import?year={YEAR}",
+                           data={"file": (io.BytesIO(bad), "context.xlsx")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "ничего не сохранено" in page
+    assert "строка 3: школа «МБОУ «Нет такой»» не найдена в справочнике" in page
+    assert "строка 4: доля 140 вне 0–100 %" in page
+    assert db_fingerprint() == before
+    good = _xlsx([header, ["МБОУ «А»", "да", 120, "12,5", 20, 2, 3, 0],
+                  ["МБОУ «Б»", "нет", 500, 10, 10, 1, 1, 1]])
+    response = client.post(f"/identification/context/import?year={YEAR}",
+                           data={"file": (io.BytesIO(good), "context.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    with db.connection_context():
+        rows = {c.school.short_name: c for c in SchoolContext.select()}
+        assert rows["МБОУ «А»"].is_rural and float(rows["МБОУ «А»"].low_income) == 12.5
+        assert not rows["МБОУ «Б»"].is_rural and rows["МБОУ «Б»"].students == 500
+    assert client.get("/identification/context/template.xlsx").status_code == 200

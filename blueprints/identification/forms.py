@@ -2,7 +2,7 @@
 approving order's requisites and the school context of a year."""
 from decimal import Decimal, InvalidOperation
 
-from wtforms import BooleanField, DecimalField, FormField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, FileField, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from models import CONTEXT_SHARES, current_school_year, school_year
@@ -280,3 +280,9 @@ def read_context(form_data, school_ids):
 
 class ContextSaveForm(BaseForm):
     """CSRF of the context table (the inputs are read by read_context)."""
+
+
+class ContextImportForm(BaseForm):
+    file = FileField("Файл .xlsx", description="Столбцы: «Школа» (краткое или полное "
+                     "наименование либо ИНН), «Сельская» (да / нет), «Обучающихся» и пять долей "
+                     "в процентах — см. шаблон.")

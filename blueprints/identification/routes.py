@@ -17,11 +17,13 @@ from ..core.errors import fail
 from ..core.filters import place_of
 from ..core.forms import ConfirmForm, choices
 from ..core.pagination import paginate
+from ..core.uploads import read_upload
 from ..documents import api as documents
 from ..documents.requisites import order_issuer
+from . import context_import as context_import_module
 from . import services
 from .documents import list_order, methodology_plain
-from .forms import (DEFAULTS, ContextSaveForm, ListOrderForm, ManualForm, MethodologyForm,
+from .forms import (DEFAULTS, ContextImportForm, ContextSaveForm, ListOrderForm, ManualForm, MethodologyForm,
                     RunForm, YearForm, form_data, read_context)
 from .services import IdentificationError
 
@@ -139,7 +141,44 @@ def context():
             return redirect(url_for("identification.context", year=year), code=303)
     return render_template("identification/context.html", schools=schools, saved=saved,
                            errors=errors, values=values, year=year, years=year_form, form=form,
+                           upload=ContextImportForm(formdata=None), problems=[],
                            shares=CONTEXT_SHARES), status
+
+
+@bp.route("/context/import", methods=["POST"])
+@access(*EDITORS)
+def context_import():
+    """The context of a year from an .xlsx: errors by row and nothing saved, or all saved."""
+    year_form = YearForm(request.args)
+    year = year_form.value or current_school_year()
+    form = ContextImportForm()
+    problems = []
+    if form.validate():
+        upload = read_upload(form.file)
+        if upload is not None:
+            try:
+                rows, problems = context_import_module.read(upload[1])
+            except context_import_module.ImportProblem as problem:
+                problems = [str(problem)]
+            if not problems:
+                count = services.save_contexts(year, rows, current_user.id)
+                audit("school_context_saved", None,
+                      details=f"{school_year(year)}: {count} школ из файла {upload[0]}")
+                flash(f"Загружено из файла: {count} школ.", "success")
+                return redirect(url_for("identification.context", year=year), code=303)
+    problems = problems or form.file.errors or ["Выберите файл .xlsx."]
+    year_form.year.data = str(year)
+    return render_template("identification/context.html", schools=services.schools(),
+                           saved=services.contexts_of(year), errors={}, values=None, year=year,
+                           years=year_form, form=ContextSaveForm(), upload=form,
+                           problems=problems, shares=CONTEXT_SHARES), 422
+
+
+@bp.route("/context/template.xlsx")
+@access(*EDITORS)
+def context_template():
+    return send_bytes(context_import_module.template_xlsx(),
+                      "Шаблон загрузки социального контекста.xlsx")
 
 
 # --- runs -------------------------------------------------------------------------------------
