@@ -181,6 +181,9 @@ def test_methodology_without_criteria_or_out_of_range_is_refused(app, login_as):
         **{"context-use": "y", "context-above": "abc", "min_met": "9"}))
     assert response.status_code == 422
     assert "От 1 до 2 — числа отмеченных критериев." in response.get_data(as_text=True)
+    response = client.post("/identification/methodologies/new",
+                           data=_methodology_form(**{"federal-threshold": "NaN", "near": "Inf"}))
+    assert response.status_code == 422 and "Введите число." in response.get_data(as_text=True)
     assert db_fingerprint() == before
 
 

@@ -78,6 +78,8 @@ def read(data):
             try:
                 number = Decimal(text)
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
                 errors.append(f"строка {line}: «{text[:20]}» — не число")
                 continue
             if name == "students":

@@ -87,6 +87,9 @@ class MethodologyForm(BaseForm):
         if field.data is None:
             field.errors.append("Заполните это поле.")
             return False
+        if isinstance(field.data, Decimal) and not field.data.is_finite():
+            field.errors.append("Введите число.")
+            return False
         if not low <= field.data <= high:
             field.errors.append(f"Допустимо от {low} до {high}.")
             return False
@@ -262,6 +265,8 @@ def read_context(form_data, school_ids):
             try:
                 number = Decimal(text)
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
                 errors[(school, name)] = "Введите число."
                 continue
             if name == "students":
