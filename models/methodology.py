@@ -86,6 +86,7 @@ class IdentificationRun(BaseModel):
     entered_count = IntegerField(default=0)
     left_count = IntegerField(default=0)
     near_count = IntegerField(default=0)
+    version = IntegerField(default=1)  # +1 on every change of its rows or status (page cache)
     document = ForeignKeyField(GeneratedDocument, null=True, backref="+", on_delete="SET NULL")
     created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=now)

@@ -274,6 +274,9 @@ def test_manual_change_needs_a_reason_and_is_shown_as_such(app, login_as):
         row = IdentificationRow.get((IdentificationRow.run == run.id)
                                     & (IdentificationRow.school_name == "МБОУ «Г»"))
     url = f"/identification/lists/{run.id}/rows/{row.id}"
+    # The page is rendered (and kept) before the change; the change shows at once after it.
+    assert "Смена руководителя" not in client.get(
+        f"/identification/lists/{run.id}").get_data(as_text=True)
     before = db_fingerprint()
     response = client.post(url, data={"include": "1", "reason": "  "})
     assert response.status_code == 422 and "Заполните это поле." in response.get_data(as_text=True)

@@ -1,10 +1,12 @@
 """Identification of low-result schools: methodologies, the school context of a year, running a
 methodology (the list with its explanations), changes by hand, the approving order and the
 public page of a published list with its methodology."""
+from collections import OrderedDict
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from models import (CONTEXT_SHARES, CRITERION_KINDS, GeneratedDocument, IdentificationRow,
@@ -16,7 +18,7 @@ from ..core.downloads import send_bytes
 from ..core.errors import fail
 from ..core.filters import place_of
 from ..core.forms import ConfirmForm, choices
-from ..core.pagination import paginate
+from ..core.pagination import Page
 from ..core.uploads import read_upload
 from ..documents import api as documents
 from ..documents.requisites import order_issuer
@@ -207,6 +209,31 @@ def run():
     return redirect(url_for("identification.list_page", run_id=saved.id), code=303)
 
 
+# Rendered tables of list pages by (run, its version, filter, page, may edit): a list changes
+# only through services (which bump the run's version), so a page is rendered once per worker.
+_TABLES = OrderedDict()
+TABLES_KEPT = 256
+
+
+def _key(run, show, number, can_edit):
+    """The cache key: the database and the run's creation time too, so another database's run
+    with the same id never shows here."""
+    return (current_app.config["DATABASE_URL"], run.id, str(run.created_at), run.version, show,
+            number, can_edit)
+
+
+def _table(run, page, show, can_edit):
+    key = _key(run, show, page.number, can_edit)
+    html = _TABLES.get(key)
+    if html is None:
+        html = Markup(render_template("identification/_list_rows.html", run=run, page=page,
+                                      can_edit=can_edit))
+        _TABLES[key] = html
+        while len(_TABLES) > TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    return html
+
+
 @bp.route("/lists/<int:run_id>")
 @access(*STAFF)
 def list_page(run_id):
@@ -214,16 +241,23 @@ def list_page(run_id):
     show = request.args.get("show", "listed")
     if show not in services.FILTERS:
         show = "listed"
-    page = paginate(services.rows_query(run, show), request.args.get("page", 1, type=int),
-                    PER_PAGE)
+    query = services.rows_query(run, show)
+    number = request.args.get("page", 1, type=int)
+    can_edit = current_user.role in EDITORS and run.status == "draft"
+    total = query.count()
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(max(1, number or 1), pages)
+    page = Page([] if _key(run, show, number, can_edit) in _TABLES else list(query.paginate(number, PER_PAGE)), number,
+                PER_PAGE, total)
     methodology = Methodology.get_by_id(run.methodology_id)
     return render_template("identification/list.html", run=run, page=page, show=show,
+                           table=_table(run, page, show, can_edit),
                            filters=services.FILTERS, methodology=methodology,
                            criteria=methodology_plain(methodology)["criteria"],
                            document=(GeneratedDocument.get_or_none(
                                GeneratedDocument.id == run.document_id)
                                if run.document_id else None),
-                           can_edit=current_user.role in EDITORS and run.status == "draft",
+                           can_edit=can_edit,
                            can_publish=current_user.role in EDITORS, form=ConfirmForm())
 
 

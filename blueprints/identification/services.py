@@ -132,7 +132,7 @@ def run_methodology(methodology, year, author):
                                             & (IdentificationRun.status == "approved")).exists():
             raise IdentificationError(f"Перечень на {year}/{year + 1} учебный год уже утверждён "
                                       "приказом: новый расчёт не нужен.")
-        IdentificationRun.update(status="superseded").where(
+        IdentificationRun.update(status="superseded", version=IdentificationRun.version + 1).where(
             (IdentificationRun.year == year) & (IdentificationRun.status == "draft")).execute()
         Methodology.update(is_frozen=True).where(Methodology.id == methodology.id).execute()
         run = IdentificationRun.create(methodology=methodology.id, year=year, created_by=author)
@@ -154,6 +154,7 @@ def _count(run):
         entered_count=rows.where(IdentificationRow.change == "entered").count(),
         left_count=rows.where(IdentificationRow.change == "left").count(),
         near_count=rows.where(IdentificationRow.near & ~IdentificationRow.listed).count(),
+        version=IdentificationRun.version + 1,
     ).where(IdentificationRun.id == run.id).execute()
 
 
@@ -227,7 +228,8 @@ def approve(run, order, author, organization):
             DOCTYPE, {"order": order, "run": run}, title=order["heading"],
             on_date=order["order_date"], author=author, organization=organization,
             source=("identification_run", run.id))
-        moved = IdentificationRun.update(status="approved", document=document).where(
+        moved = IdentificationRun.update(status="approved", document=document,
+                                         version=IdentificationRun.version + 1).where(
             (IdentificationRun.id == run.id) & (IdentificationRun.status == "draft")).execute()
         if not moved:
             raise IdentificationError("Перечень только что утвердил другой пользователь.")

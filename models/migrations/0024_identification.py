@@ -54,6 +54,7 @@ def up(db, migrator):
         entered_count = IntegerField(default=0)
         left_count = IntegerField(default=0)
         near_count = IntegerField(default=0)
+        version = IntegerField(default=1)
         document = ForeignKeyField(GeneratedDocument, null=True, backref="+",
                                    on_delete="SET NULL")
         created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
