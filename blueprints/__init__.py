@@ -5,6 +5,7 @@ bulk job."""
 def all_doctypes():
     """Every doctype (documents.doctype.Doctype), in menu order; each declared once in its
     feature's documents.py."""
+    from .identification.documents import ORDER_LOW_RESULT_LIST
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .monitoring.documents import ORDER_MONITORING
     from .monitoring.note_documents import ANALYTICAL_NOTE, ORDER_RESULTS
@@ -17,7 +18,8 @@ def all_doctypes():
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS, RISK_PROFILE, RISK_SUMMARY]
+            ANALYTICAL_NOTE, ORDER_RESULTS, ORDER_LOW_RESULT_LIST, RISK_PROFILE,
+            RISK_SUMMARY]
 
 
 def all_batch_kinds():
@@ -33,6 +35,7 @@ def all_inbox_sources():
     """Every feature's «what is waiting for this user» (core/inbox.py), in no particular
     order: the home page sorts the items by urgency."""
     from .auth.inbox import waiting as accounts
+    from .identification.inbox import waiting as identification
     from .monitoring.inbox import waiting as monitoring
     from .orders.inbox import waiting as orders
     from .partnerships.inbox import waiting as partnerships
@@ -40,7 +43,8 @@ def all_inbox_sources():
     from .risks.inbox import waiting as risks
     from .roadmaps.inbox import waiting as roadmaps
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, risks]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, identification,
+            risks]
 
 
 def register_blueprints(app):
@@ -50,6 +54,7 @@ def register_blueprints(app):
     from .doctypes.routes import bp as doctypes
     from .documents import registry
     from .documents.routes import bp as documents
+    from .identification.routes import bp as identification
     from .jobs import batches
     from .jobs.routes import bp as jobs
     from .meetings.routes import bp as meetings
@@ -68,5 +73,5 @@ def register_blueprints(app):
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications, risks):
+                      notifications, identification, risks):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ The builders are in build_*.py; what they share is in parts.py.
 """
 import sys
 
+from .build_identification import BUILDERS as IDENTIFICATION_BUILDERS
 from .build_monitoring import BUILDERS as MONITORING_BUILDERS
 from .build_monitoring_order import BUILDERS as MONITORING_ORDER_BUILDERS
 from .build_partnership import BUILDERS as PARTNERSHIP_BUILDERS
@@ -17,7 +18,7 @@ from .parts import build_order
 
 BUILDERS = [build_order, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
             *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS,
-            *RISK_BUILDERS]
+            *IDENTIFICATION_BUILDERS, *RISK_BUILDERS]
 
 
 def main():

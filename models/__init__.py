@@ -15,6 +15,8 @@ from .notification import (EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, NOTIFICATI
                            Notification, OutgoingMail)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .identification import STATUS_SOURCES, LowResultStatus, set_status
+from .methodology import (CONTEXT_SHARES, CRITERION_KINDS, MANUAL_CHANGES, RUN_STATUSES,
+                          IdentificationRow, IdentificationRun, Methodology, SchoolContext)
 from .risk import (PROFILE_STATUSES, RISK_LEVELS, RiskCutoff, RiskLevel, RiskProfile,
                    RiskQuestion)
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
@@ -36,7 +38,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence, Notification, OutgoingMail, LowResultStatus, RiskQuestion, RiskCutoff,
+              ReportEvidence, Notification, OutgoingMail, LowResultStatus, Methodology,
+              SchoolContext, IdentificationRun, IdentificationRow, RiskQuestion, RiskCutoff,
               RiskProfile, RiskLevel]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
@@ -53,8 +56,11 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
            "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
-           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status", "PROFILE_STATUSES",
-           "RISK_LEVELS", "RiskCutoff", "RiskLevel", "RiskProfile", "RiskQuestion"]
+           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status",
+           "CONTEXT_SHARES", "CRITERION_KINDS", "MANUAL_CHANGES", "RUN_STATUSES",
+           "IdentificationRow", "IdentificationRun", "Methodology", "SchoolContext",
+           "PROFILE_STATUSES", "RISK_LEVELS", "RiskCutoff", "RiskLevel", "RiskProfile",
+           "RiskQuestion"]
 
 
 def make_db(url):

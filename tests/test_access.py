@@ -206,6 +206,20 @@ POLICY = {
     "monitoring.note_chart": STAFF,
     "monitoring.results_order_form": STAFF,  # the department registers, the centre drafts
     "roadmaps.remind": STAFF,
+    "identification.index": STAFF,
+    "identification.methodology_new": EDITORS,
+    "identification.methodology": STAFF,
+    "identification.methodology_edit": EDITORS,
+    "identification.context": EDITORS,
+    "identification.context_import": EDITORS,
+    "identification.context_template": EDITORS,
+    "identification.run": EDITORS,
+    "identification.list_page": STAFF,
+    "identification.row": STAFF,
+    "identification.row_change": EDITORS,  # add or remove a school by hand
+    "identification.order": STAFF,  # the centre drafts, the department registers
+    "identification.publish": EDITORS,
+    "identification.public": EVERYONE,  # the public site: published lists only
     "notifications.index": USERS,
     "notifications.open_": USERS,  # only the user's own (others 404)
     "notifications.read_all": USERS,
@@ -336,6 +350,13 @@ def world(app, make_user, make_org, make_order):
     # Consolidated data: a chart of a form indicator; a campaign with published open data.
     common.update(code="participants", chart="bars", dataset_id=lambda: create_campaign(
         [school.organization_id], is_published=True).id)
+    # Identification: an approved, published list of the current school year (school A in it).
+    from .test_identification import create_published_run
+    run = create_published_run(app, school.organization_id)
+    with db.connection_context():
+        from models import IdentificationRow
+        common.update(run_id=run.id, methodology_id=run.methodology_id,
+                      list_row_id=IdentificationRow.get(IdentificationRow.run == run.id).id)
     # The signed copy: school A's document and the published one carry a published scan.
     with app.app_context(), db.connection_context():
         from blueprints.documents.storage import storage

@@ -115,6 +115,7 @@ def load_demo():
 
 def _load_feature_demos():
     """Each feature adds its own demo records once the directory and accounts exist."""
+    from ..identification.demo import load_demo_identification
     from ..meetings.demo import load_demo_meetings
     from ..monitoring.demo import load_demo_monitoring
     from ..orders.demo import load_demo_orders
@@ -129,4 +130,5 @@ def _load_feature_demos():
     load_demo_roadmaps()
     load_demo_partnerships()
     load_demo_monitoring()
+    load_demo_identification()
     load_demo_risks()

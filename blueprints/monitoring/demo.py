@@ -1,7 +1,7 @@
 """Demo: three years of ВПР (математика, русский язык; 5 and 7 grades), ОГЭ (математика,
 русский язык) and ЕГЭ (русский язык, математика профильная) of every demo school, the same on
 every run (seeded by the school's name). The low-result schools (`is_low_result`) have 20–40 %
-of «2» on ВПР and ОГЭ, slowly falling; the others 3–12 %. ЕГЭ: 12–30 % below the minimum
+of «2» on ВПР and ОГЭ (by year as STORY says); the others 3–12 %. ЕГЭ: 12–30 % below the minimum
 threshold at the low-result schools, 0–6 % elsewhere; the basic schools (ООШ) have no 11th
 grade and so no ЕГЭ.
 
@@ -24,6 +24,14 @@ PLAN = [("vpr", "Математика", 5), ("vpr", "Русский язык", 5
         ("vpr", "Русский язык", 7), ("oge", "Математика", 9), ("oge", "Русский язык", 9),
         ("ege", "Русский язык", 11), ("ege", "Математика (профильная)", 11)]
 SOURCE = "Демонстрационные данные"
+# The low-result schools' level of «2» on ВПР and ОГЭ by year (oldest first), so that the
+# identification demo's methodology (30 % in two procedures, the same one two years running)
+# lists four of them every year, one from this year on (ООШ № 6), one until last year
+# (Малиновская ООШ), and leaves Таёжная ООШ just under the threshold.
+STORY = {"МБОУ «СОШ № 1»": (0.36, 0.35, 0.34), "МБОУ «СОШ № 2»": (0.37, 0.35, 0.35),
+         "МБОУ «Берёзовская СОШ»": (0.36, 0.36, 0.34), "МБОУ «Калиновская ООШ»": (0.38, 0.37, 0.36),
+         "МБОУ «ООШ № 6»": (0.22, 0.32, 0.37), "МБОУ «Малиновская ООШ»": (0.37, 0.36, 0.21),
+         "МБОУ «Таёжная ООШ»": (0.25, 0.27, 0.27)}
 
 
 def last_year(today=None):
@@ -55,11 +63,14 @@ def load_demo_results(today=None):
             if procedure == "ege" and basic:
                 continue
             level = rng.uniform(0.27, 0.36) if low else rng.uniform(0.05, 0.09)
+            story = STORY.get(school.short_name) if low else None
             for step, year in enumerate(range(end - 2, end + 1)):
                 trend = -0.025 * step if low else 0
                 noise = rng.uniform(-0.035, 0.035) if low else rng.uniform(-0.02, 0.03)
                 share = min(0.40, max(0.20, level + trend + noise)) if low else min(
                     0.12, max(0.03, level + noise))
+                if story:
+                    share = story[step] + noise * 0.5
                 participants = max(4, cohort + rng.randint(-4, 4)
                                    - (cohort // 2 if procedure == "ege" else 0))
                 row = {"school": school.id, "procedure": procedure, "subject": subject,

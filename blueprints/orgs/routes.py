@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from markupsafe import Markup
 
-from models import Organization
+from models import LowResultStatus, Organization
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
 from ..core import cache
@@ -55,7 +55,9 @@ def index():
 @access(*ALL_USERS)
 def show(org_id):
     org = get_visible_or_404(_visible(), Organization, org_id)
-    return render_template("orgs/show.html", org=org, can_edit=current_user.role in EDITORS)
+    history = list(LowResultStatus.history(org)) if org.kind == "school" else []
+    return render_template("orgs/show.html", org=org, can_edit=current_user.role in EDITORS,
+                           history=history)
 
 
 def _form_page(form, org):

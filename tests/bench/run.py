@@ -285,6 +285,9 @@ def main(batch_only=False):
         print("\n".join(monitoring_bench.run(app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), results[cases[3][0]])))
         print(monitoring_data_bench.report(results, cases[3][0]))
+        from tests.bench import identification_bench  # the run 500 × 3 × 12 and the list page
+        print("\n".join(identification_bench.run(app_port, cookie, lambda url, c: _wrk(
+            url, c, str(script)), results[cases[3][0]])))
         from tests.bench import jobs_bench  # the bulk package, with wrk on the directory meanwhile
         print("\n".join(jobs_bench.run(env, tmp, app_port, cookie, lambda url, c: _wrk(
             url, c, str(script)), baseline_p95=results[cases[0][0]][2])))
