@@ -391,7 +391,10 @@ def test_opening_the_year_and_the_inbox(app, school, make_user, login_as):
     with app.app_context(), db.connection_context():
         set_status(school.organization_id, year, True, "manual", "тест")
     centre = login_as("centre")
+    # The list approved, no profile yet: the centre is asked to open the self-diagnosis.
+    assert "школ перечня на" in centre.get("/").get_data(as_text=True)
     assert centre.post("/risks/open", data={"year": str(year)}).status_code == 303
+    assert "школ перечня на" not in centre.get("/").get_data(as_text=True)
     with db.connection_context():
         profile = RiskProfile.get(RiskProfile.school == school.organization_id)
     client = login_as(school)

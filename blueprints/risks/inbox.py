@@ -1,10 +1,12 @@
 """What risk profiles ask of each role (core/inbox.py): a school, its self-diagnosis to fill;
-the centre, the profiles whose self-diagnosis was sent and waits for confirmation."""
+the centre, the schools of this year's list without a profile yet (after the list order) and
+the profiles whose self-diagnosis was sent and waits for confirmation."""
 from flask import url_for
 
-from models import RiskProfile, school_year
+from models import RiskProfile, current_school_year, school_year
 
 from ..core.inbox import Item
+from .services import listed_schools
 
 
 def waiting(user, today):
@@ -20,7 +22,18 @@ def waiting(user, today):
     counts = {}
     for profile in RiskProfile.select(RiskProfile.year).where(RiskProfile.status == "submitted"):
         counts[profile.year] = counts.get(profile.year, 0) + 1
-    return [Item(f"Рисковые профили на {school_year(year)} учебный год: подтвердите — {n}",
-                 url_for("risks.index", year=year),
-                 note="Школы отправили самодиагностику: проверьте уровни и подтвердите профили.")
-            for year, n in sorted(counts.items())]
+    items = [Item(f"Рисковые профили на {school_year(year)} учебный год: подтвердите — {n}",
+                  url_for("risks.index", year=year),
+                  note="Школы отправили самодиагностику: проверьте уровни и подтвердите профили.")
+             for year, n in sorted(counts.items())]
+    year = current_school_year()
+    with_profile = {p.school_id for p in RiskProfile.select(RiskProfile.school).where(
+        RiskProfile.year == year)}
+    without = [s for s in listed_schools(year) if s.id not in with_profile]
+    if without:
+        items.append(Item(
+            f"Откройте самодиагностику рисков: школ перечня на {school_year(year)} учебный год "
+            f"без профиля — {len(without)}", url_for("risks.index", year=year),
+            note="Кнопка «Открыть самодиагностику» на странице рисковых профилей: школы получат "
+                 "анкету и уведомление."))
+    return items
