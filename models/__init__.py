@@ -25,6 +25,8 @@ from .partnership import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, PLAN_ROW
                           Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence,
                           current_school_year, school_year, year_bounds)
 from .user import ROLES, LoginFailure, User
+from .visit import (VISIT_STATUSES, Curatorship, Visit, VisitFinding, VisitRecommendation,
+                    may_curate)
 
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
@@ -34,7 +36,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence, Notification, OutgoingMail, LowResultStatus]
+              ReportEvidence, Notification, OutgoingMail, LowResultStatus, Curatorship, Visit,
+              VisitFinding, VisitRecommendation]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -50,7 +53,9 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
            "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
-           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status"]
+           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status",
+           "VISIT_STATUSES", "Curatorship", "Visit", "VisitFinding", "VisitRecommendation",
+           "may_curate"]
 
 
 def make_db(url):

@@ -7,6 +7,14 @@ from .user import User
 
 ACTIONS = {
     "roadmap.remind": "Напоминание школе по дорожной карте",
+    # Curators and visits (blueprints/visits).
+    "curator_assigned": "Назначен куратор школы",
+    "curator_ended": "Прекращено кураторство",
+    "visit_planned": "Запланирован выезд куратора",
+    "visit_written": "Составлена справка по итогам выезда",
+    "visit_registered": "Зарегистрирована справка по итогам выезда",
+    "visit_published": "Опубликована справка по итогам выезда",
+    "visit_to_roadmap": "Рекомендации выезда добавлены в дорожную карту",
     "notifications.settings": "Настройки уведомлений",
     "notifications.retry": "Письмо отправлено повторно",
     "login": "Вход",
