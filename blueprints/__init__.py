@@ -13,10 +13,11 @@ def all_doctypes():
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
     from .programmes.documents import APPROVAL, PROGRAMME
     from .roadmaps.documents import REPORT, ROADMAP
+    from .visits.documents import VISIT_REPORT
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS]
+            ANALYTICAL_NOTE, ORDER_RESULTS, VISIT_REPORT]
 
 
 def all_batch_kinds():
@@ -37,8 +38,9 @@ def all_inbox_sources():
     from .partnerships.inbox import waiting as partnerships
     from .programmes.inbox import waiting as programmes
     from .roadmaps.inbox import waiting as roadmaps
+    from .visits.inbox import waiting as visits
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, visits]
 
 
 def register_blueprints(app):
@@ -59,11 +61,12 @@ def register_blueprints(app):
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
     from .roadmaps.routes import bp as roadmaps
+    from .visits.routes import bp as visits
 
     registry.install(all_doctypes())
     inbox.install(all_inbox_sources())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications):
+                      notifications, visits):
         app.register_blueprint(blueprint)

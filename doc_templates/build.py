@@ -315,9 +315,11 @@ def main():
     from .build_programme import BUILDERS as PROGRAMME_BUILDERS
     from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
     from .build_roadmap import BUILDERS as ROADMAP_BUILDERS
+    from .build_visits import BUILDERS as VISIT_BUILDERS
 
     for builder in [*BUILDERS, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
-                    *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS]:
+                    *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS,
+                    *VISIT_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 
