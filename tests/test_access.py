@@ -212,6 +212,17 @@ POLICY = {
     "notifications.settings": USERS,
     "notifications.outbox": {"admin"},
     "notifications.retry": {"admin"},
+    # Curators and visits: the school user is the curator of the visit's school.
+    "visits.index": USERS,
+    "visits.curators": EDITORS,
+    "visits.end_curatorship": EDITORS,
+    "visits.plan": {"school", "centre", "admin"},
+    "visits.show": USERS,
+    "visits.edit": {"school", "centre", "admin"},
+    "visits.report": {"school", "centre", "admin"},
+    "visits.download": USERS,
+    "visits.publish": EDITORS,
+    "visits.to_roadmap": {"school", "centre", "admin"},
 }
 
 
@@ -294,6 +305,11 @@ def world(app, make_user, make_org, make_order):
             return MonitoringReport.get(MonitoringReport.campaign == campaign.id)
     common.update(campaign_id=lambda: create_campaign([school.organization_id]).id,
                   report_id=lambda: school_report().id)
+    # Visits: a fresh planned visit per request by school A's user as the curator of a new
+    # school; a fresh curatorship to end.
+    from .test_visits import create_visit, curate
+    common.update(visit_id=lambda: create_visit(app, school).id,
+                  curatorship_id=lambda: curate(school, make_org().id).id)
     # Notifications: a fresh one per request for each role's own user; a kept mail.
     from blueprints.core.notify import notify
     from models import OutgoingMail

@@ -15,10 +15,11 @@ def _year_range(field):
 
 
 class CuratorshipForm(BaseForm):
-    curator = SelectField("Куратор", coerce=str, validators=[InputRequired("Выберите куратора.")],
+    # The choices are what the page offers; the service decides (with a Russian reason).
+    curator = SelectField("Куратор", coerce=str, validate_choice=False, validators=[InputRequired("Выберите куратора.")],
                           description="Методист центра или сотрудник школы-лидера с учётной "
                                       "записью в системе")
-    school = SelectField("Школа", coerce=str, validators=[InputRequired("Выберите школу.")],
+    school = SelectField("Школа", coerce=str, validate_choice=False, validators=[InputRequired("Выберите школу.")],
                          description="Школы из утверждённого перечня ШНОР текущего учебного года")
     date_from = DateField("С", format="%Y-%m-%d",
                           validators=[InputRequired("Укажите начало периода.")])
@@ -35,7 +36,7 @@ class CuratorshipForm(BaseForm):
 
 
 class VisitPlanForm(BaseForm):
-    curatorship = SelectField("Школа", coerce=str,
+    curatorship = SelectField("Школа", coerce=str, validate_choice=False,
                               validators=[InputRequired("Выберите школу.")])
     visit_date = DateField("Дата выезда", format="%Y-%m-%d",
                            validators=[InputRequired("Укажите дату выезда.")])
@@ -104,5 +105,5 @@ class VisitReportForm(VersionedForm):
 
 
 class ToRoadmapForm(BaseForm):
-    roadmap = SelectField("Дорожная карта", coerce=str,
+    roadmap = SelectField("Дорожная карта", coerce=str, validate_choice=False,
                           validators=[InputRequired("Выберите дорожную карту.")])

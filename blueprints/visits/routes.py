@@ -91,6 +91,8 @@ def curators():
         form.date_to.data = year_bounds(year)[1]
     elif form.validate():
         try:
+            if not (form.curator.data.isdigit() and form.school.data.isdigit()):
+                raise services.VisitError("Выберите куратора и школу из списков.")
             curatorship = services.assign_curator(int(form.curator.data), int(form.school.data),
                                                   form.date_from.data, form.date_to.data,
                                                   current_user.id)
@@ -188,9 +190,9 @@ def show(visit_id):
         pending=sum(1 for r in recommendations if not r.activity_id), form=ConfirmForm())
 
 
-def _edit_form(visit, formdata=None, data=None):
-    form = VisitReportForm(formdata=formdata, data=data) if data is not None else \
-        VisitReportForm(formdata=formdata)
+def _edit_form(visit, data=None):
+    """The write-up form: from `data` (stored values, a row action's result) or the request."""
+    form = VisitReportForm(formdata=None, data=data) if data is not None else VisitReportForm()
     form.period = services.visit_period(visit)
     return form
 
