@@ -87,12 +87,12 @@ def _written_visit(curator, schools, today):
         "participants": f"{curator.full_name}, куратор; {school.head_name}, директор; "
                         "Орлова Е.В., заместитель директора по УВР"}, curator.id)
     factors = {f.code: f for f in RiskFactor.in_force(current_school_year(visit_day))}
-    findings = {}
-    texts = ["В 5–6 классах 18 % обучающихся имеют «2» по итогам четверти хотя бы по одному "
-             "предмету; диагностика причин не проводилась.",
-             "Дифференцированные задания на посещённых уроках математики не использовались."]
-    for code, text in zip(sorted(factors)[1:3], texts):
-        findings[factors[code].id] = text
+    # 8 «Высокая доля обучающихся с рисками учебной неуспешности», 3 «Недостаточная предметная
+    # и методическая компетентность педагогических работников» (the 2021 list).
+    seen = {8: "В 5–6 классах 18 % обучающихся имеют «2» по итогам четверти хотя бы по одному "
+               "предмету; диагностика причин не проводилась.",
+            3: "Дифференцированные задания на посещённых уроках математики не использовались."}
+    findings = {factors[code].id: text for code, text in seen.items() if code in factors}
     period = services.visit_period(visit)
     rows = [
         {"text": "Провести входную диагностику обучающихся 5–6 классов и скорректировать "
