@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from models import (ActivityOrganization, Curatorship, GeneratedDocument, MonitoringReport,
-                    Organization, Programme, ProgrammeComment, RiskFactor, Roadmap,
+                    Organization, ProgrammeComment, RiskFactor, Roadmap,
                     RoadmapActivity, RoadmapSection, User, Visit, VisitFinding,
                     VisitRecommendation, current_school_year, db, set_status)
 
@@ -139,6 +139,9 @@ def test_curator_reads_the_programme_and_remarks_on_it_but_cannot_edit(app, peop
     with db.connection_context():
         remark = ProgrammeComment.get(ProgrammeComment.programme == programme.id)
         assert remark.text == "Уточните цель." and remark.author_id == people["curator"].id
+        from models import Notification
+        told = Notification.get(Notification.user == people["school"].id)
+        assert told.text.startswith("Куратор оставил замечание")
 
 
 def test_the_school_itself_cannot_remark_on_its_programme(app, people, login_as):

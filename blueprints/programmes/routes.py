@@ -418,7 +418,8 @@ def comment(programme_id):
     try:
         services.add_comment(programme, section, form.field.data or "",
                              labels.get(form.field.data, section.heading), form.text.data,
-                             current_user.id)
+                             current_user.id,
+                             by="Центр" if current_user.role in REVIEWERS else "Куратор")
     except services.InvalidTransition as error:
         fail(409, str(error))
     audit("programme_commented", programme, details=f"{section.heading}: {form.text.data[:200]}")

@@ -11,7 +11,7 @@ def waiting(user, today):
     if user.role not in ("centre", "school"):
         return []
     items = []
-    mine = [c for c in reads.curatorships_for(user, today) if c.curator_id == user.id]
+    mine = reads.curatorships_for(user, today, own=True)
     for state in reads.school_states(mine, today):
         lines = state.late(today)
         if lines:

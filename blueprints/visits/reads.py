@@ -44,12 +44,12 @@ class SchoolState:
         return min(dates) if dates else None
 
 
-def curatorships_for(user, today=None):
-    """The user's curatorships in force (staff: everyone's), school by school."""
+def curatorships_for(user, today=None, own=False):
+    """The user's curatorships in force (staff: everyone's unless `own`), school by school."""
     query = (Curatorship.current(today).select(Curatorship, Organization, User)
              .join(Organization, on=(Curatorship.school == Organization.id))
              .switch(Curatorship).join(User, on=(Curatorship.curator == User.id)))
-    if not user.is_staff:
+    if own or not user.is_staff:
         query = query.where(Curatorship.curator == user.id)
     return list(query.order_by(Organization.short_name, User.full_name))
 
