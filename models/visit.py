@@ -73,7 +73,7 @@ class Visit(BaseModel):
     purpose = TextField()
     participants = TextField(default="")
     lessons = TextField(default="")  # посещённые уроки, занятия
-    documents_checked = TextField(default="")
+    papers_checked = TextField(default="")
     interviews = TextField(default="")  # беседы, собеседования
     conclusion = TextField(default="")  # выводы
     status = CharField(max_length=20, default="planned", index=True)

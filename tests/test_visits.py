@@ -191,7 +191,7 @@ def test_curator_reads_the_partnership_and_reports_but_cannot_write(app, people,
 def _report_form(visit, **changes):
     data = {"version": str(visit.version), "visit_date": str(visit.visit_date),
             "purpose": "Изучение работы с неуспевающими", "participants": "Куратор, директор",
-            "lessons": "Математика, 6 «Б»", "documents_checked": "Программа",
+            "lessons": "Математика, 6 «Б»", "papers_checked": "Программа",
             "interviews": "С завучем", "conclusion": "Дифференциации мало.",
             "finding-8": "18 % с «2» в 5–6 классах",
             "recommendations-0-text": "Провести диагностику",

@@ -34,7 +34,7 @@ def visit_data(visit):
         "participants": visit.participants,
         "curator_name": curator.full_name, "curator_position": curator.position,
         "curator_organization": curator_org.short_name if curator_org else "",
-        "lessons": visit.lessons, "documents_checked": visit.documents_checked,
+        "lessons": visit.lessons, "papers_checked": visit.papers_checked,
         "interviews": visit.interviews, "conclusion": visit.conclusion,
         "findings": [{"code": f.risk_factor.code, "factor": f.risk_factor.name, "text": f.text}
                      for f in findings],
@@ -58,7 +58,7 @@ def visit_context(plain):
         general.append(f"Участники: {plain['participants'].rstrip('.')}.")
     general.append(f"Куратор: {curator}.")
     seen = [(title, _paragraphs(plain.get(key))) for title, key in (
-        ("Посещённые уроки и занятия", "lessons"), ("Изученные документы", "documents_checked"),
+        ("Посещённые уроки и занятия", "lessons"), ("Изученные документы", "papers_checked"),
         ("Беседы и собеседования", "interviews"))]
     return {
         "is_draft": not number,
@@ -101,7 +101,7 @@ def sample_visit():
                    "знания, дифференцированные задания не предусмотрены.\nРусский язык, "
                    "5 «А» класс (учитель Андреева Н.П.): урок развития речи, организована "
                    "работа в парах.",
-        "documents_checked": "Программа повышения качества образования на 2026–2028 годы.\n"
+        "papers_checked": "Программа повышения качества образования на 2026–2028 годы.\n"
                              "Индивидуальные образовательные маршруты обучающихся 5–6 классов.",
         "interviews": "С заместителем директора по УВР о системе внутришкольного контроля.\n"
                       "С руководителем ШМО учителей математики о работе с неуспевающими.",

@@ -70,7 +70,7 @@ class VisitReportForm(VersionedForm):
     participants = text_field("Участники", 2000, area=True)
     lessons = text_field("Посещённые уроки и занятия", 10000, area=True,
                          description="Класс, предмет, учитель, что увидели")
-    documents_checked = text_field("Изученные документы", 10000, area=True)
+    papers_checked = text_field("Изученные документы", 10000, area=True)
     interviews = text_field("Беседы и собеседования", 10000, area=True,
                             description="С кем беседовали и о чём")
     conclusion = text_field("Выводы", 10000, area=True)

@@ -202,7 +202,7 @@ def _stored_data(visit):
             for r in visit.recommendations.order_by(VisitRecommendation.position)]
     return {"visit_date": visit.visit_date, "purpose": visit.purpose,
             "participants": visit.participants, "lessons": visit.lessons,
-            "documents_checked": visit.documents_checked, "interviews": visit.interviews,
+            "papers_checked": visit.papers_checked, "interviews": visit.interviews,
             "conclusion": visit.conclusion, "version": str(visit.version),
             "recommendations": rows or [BLANK["recommendations"]()]}
 

@@ -132,7 +132,7 @@ def save_report(visit, values, findings, rows, version):
         done = Visit.update(
             visit_date=values["visit_date"], purpose=values["purpose"],
             participants=values["participants"] or "", lessons=values["lessons"] or "",
-            documents_checked=values["documents_checked"] or "",
+            papers_checked=values["papers_checked"] or "",
             interviews=values["interviews"] or "", conclusion=values["conclusion"] or "",
             status="written", version=Visit.version + 1, updated_at=now()).where(
             (Visit.id == visit.id) & (Visit.version == version)

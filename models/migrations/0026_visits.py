@@ -30,7 +30,7 @@ def up(db, migrator):
         purpose = TextField()
         participants = TextField(default="")
         lessons = TextField(default="")
-        documents_checked = TextField(default="")
+        papers_checked = TextField(default="")
         interviews = TextField(default="")
         conclusion = TextField(default="")
         status = CharField(max_length=20, default="planned", index=True)
