@@ -299,6 +299,14 @@ def test_a_visit_to_a_school_not_assigned_to_the_curator_is_refused(app, people,
     response = client.post("/visits/new", data={
         "curatorship": str(foreign.id), "visit_date": str(TODAY), "purpose": "Чужая школа"})
     assert response.status_code == 422
+    with db.connection_context():
+        mine = Curatorship.get(Curatorship.curator == people["curator"].id)
+    outside = client.post("/visits/new", data={
+        "curatorship": str(mine.id), "visit_date": str(TODAY + timedelta(days=400)),
+        "purpose": "После окончания кураторства"})
+    assert outside.status_code == 422
+    assert "вне периода кураторства" in outside.get_data(as_text=True)
+    assert db_fingerprint() == before
     assert client.get(f"/visits/{theirs.id}").status_code == 404
     assert client.post(f"/visits/{theirs.id}/edit", data=_report_form(theirs)).status_code == 404
     # Its own visit after the school was taken from it: a Russian reason, nothing saved.

@@ -158,11 +158,13 @@ def plan():
                 try:
                     visit = services.plan_visit(chosen, form.data, current_user.id)
                 except services.VisitError as error:
-                    _fail_on(error)
-                audit("visit_planned", visit, details=f"{chosen.school.short_name}, "
-                                                      f"{visit.visit_date:%d.%m.%Y}")
-                flash("Выезд запланирован.", "success")
-                return redirect(url_for("visits.show", visit_id=visit.id), code=303)
+                    form.visit_date.errors = list(form.visit_date.errors) + [str(error)]
+                    status = error.status
+                else:
+                    audit("visit_planned", visit, details=f"{chosen.school.short_name}, "
+                                                          f"{visit.visit_date:%d.%m.%Y}")
+                    flash("Выезд запланирован.", "success")
+                    return redirect(url_for("visits.show", visit_id=visit.id), code=303)
         else:
             status = 422
     return render_template("visits/plan.html", form=form, has_schools=bool(options)), status

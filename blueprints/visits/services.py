@@ -88,6 +88,9 @@ def plan_visit(curatorship, values, author):
     """A planned visit of the curatorship's curator to its school."""
     if not curatorship.is_current():
         raise VisitError("Кураторство не действует сегодня: выезд не запланировать.")
+    if not curatorship.date_from <= values["visit_date"] <= curatorship.date_to:
+        raise VisitError(f"Дата выезда вне периода кураторства: с "
+                         f"{curatorship.date_from:%d.%m.%Y} по {curatorship.date_to:%d.%m.%Y}.")
     return Visit.create(school=curatorship.school_id, curator=curatorship.curator_id,
                         visit_date=values["visit_date"], purpose=values["purpose"],
                         participants=values.get("participants") or "", created_by=author)
