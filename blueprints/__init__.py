@@ -12,12 +12,13 @@ def all_doctypes():
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
     from .programmes.documents import APPROVAL, PROGRAMME
+    from .risks.documents import RISK_PROFILE, RISK_SUMMARY
     from .roadmaps.documents import REPORT, ROADMAP
     from .visits.documents import VISIT_REPORT
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS, VISIT_REPORT]
+            ANALYTICAL_NOTE, ORDER_RESULTS, RISK_PROFILE, RISK_SUMMARY, VISIT_REPORT]
 
 
 def all_batch_kinds():
@@ -37,10 +38,11 @@ def all_inbox_sources():
     from .orders.inbox import waiting as orders
     from .partnerships.inbox import waiting as partnerships
     from .programmes.inbox import waiting as programmes
+    from .risks.inbox import waiting as risks
     from .roadmaps.inbox import waiting as roadmaps
     from .visits.inbox import waiting as visits
 
-    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, visits]
+    return [programmes, roadmaps, partnerships, monitoring, orders, accounts, risks, visits]
 
 
 def register_blueprints(app):
@@ -60,6 +62,7 @@ def register_blueprints(app):
     from .partnerships.routes import bp as partnerships
     from .programmes.routes import bp as programmes
     from .publications.routes import bp as publications
+    from .risks.routes import bp as risks
     from .roadmaps.routes import bp as roadmaps
     from .visits.routes import bp as visits
 
@@ -68,5 +71,5 @@ def register_blueprints(app):
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications, visits):
+                      notifications, risks, visits):
         app.register_blueprint(blueprint)

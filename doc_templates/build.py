@@ -314,12 +314,13 @@ def main():
     from .build_monitoring_order import BUILDERS as MONITORING_ORDER_BUILDERS
     from .build_programme import BUILDERS as PROGRAMME_BUILDERS
     from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
+    from .build_risks import BUILDERS as RISK_BUILDERS
     from .build_roadmap import BUILDERS as ROADMAP_BUILDERS
     from .build_visits import BUILDERS as VISIT_BUILDERS
 
     for builder in [*BUILDERS, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
                     *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS,
-                    *VISIT_BUILDERS]:
+                    *RISK_BUILDERS, *VISIT_BUILDERS]:
         builder()
         print(f"built {builder.__name__}", file=sys.stderr)
 

@@ -15,6 +15,8 @@ from .notification import (EMAIL_MODES, MAIL_ATTEMPTS, MAIL_STATUSES, NOTIFICATI
                            Notification, OutgoingMail)
 from .order import ORDER_KINDS, Order, OrderAnnex, OrderClause
 from .identification import STATUS_SOURCES, LowResultStatus, set_status
+from .risk import (PROFILE_STATUSES, RISK_LEVELS, RiskCutoff, RiskLevel, RiskProfile,
+                   RiskQuestion)
 from .indicator import DIRECTIONS, NUMERIC_TYPES, VALUE_TYPES, Indicator, IndicatorRule
 from .programme import (PROGRAMME_STATUSES, Programme, ProgrammeComment,
                         ProgrammeRevision, ProgrammeSection, RiskFactor)
@@ -36,8 +38,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               RoadmapActivity, ActivityOrganization, ActivityEvidence, ActivityChange, Job, JobItem,
               Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence, AssessmentResult,
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
-              ReportEvidence, Notification, OutgoingMail, LowResultStatus, Curatorship, Visit,
-              VisitFinding, VisitRecommendation]
+              ReportEvidence, Notification, OutgoingMail, LowResultStatus, RiskQuestion, RiskCutoff,
+              RiskProfile, RiskLevel, Curatorship, Visit, VisitFinding, VisitRecommendation]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -53,7 +55,8 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CAMPAIGN_SCOPES", "CAMPAIGN_STATUSES", "REPORT_STATUSES", "CampaignIndicator",
            "MonitoringCampaign", "MonitoringReport", "ReportEvidence", "ReportRemark", "ReportValue",
            "EMAIL_MODES", "MAIL_ATTEMPTS", "MAIL_STATUSES", "NOTIFICATION_KINDS", "Notification",
-           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status",
+           "OutgoingMail", "STATUS_SOURCES", "LowResultStatus", "set_status", "PROFILE_STATUSES",
+           "RISK_LEVELS", "RiskCutoff", "RiskLevel", "RiskProfile", "RiskQuestion",
            "VISIT_STATUSES", "Curatorship", "Visit", "VisitFinding", "VisitRecommendation",
            "may_curate"]
 

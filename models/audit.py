@@ -6,6 +6,15 @@ from .user import User
 
 
 ACTIONS = {
+    # Risk profiles (risks/routes.py)
+    "risks.opened": "Открыта самодиагностика рисков для школ перечня",
+    "risks.diagnosis_submitted": "Школа отправила самодиагностику рисков",
+    "risks.levels_saved": "Изменены уровни рискового профиля",
+    "risks.confirmed": "Рисковый профиль подтверждён",
+    "risks.reopened": "Самодиагностика рисков возвращена школе",
+    "risks.profile_registered": "Зарегистрирован рисковый профиль ОО",
+    "risks.summary_registered": "Зарегистрирована сводная справка о рисковых профилях",
+    "risks.questionnaire_saved": "Изменена анкета самодиагностики рисков",
     "roadmap.remind": "Напоминание школе по дорожной карте",
     # Curators and visits (blueprints/visits).
     "curator_assigned": "Назначен куратор школы",

@@ -212,6 +212,23 @@ POLICY = {
     "notifications.settings": USERS,
     "notifications.outbox": {"admin"},
     "notifications.retry": {"admin"},
+    # Risk profiles (issue 14, item 4): a school only its own profile (others 404), fills its
+    # self-diagnosis; the centre sets levels, confirms and edits the questionnaire.
+    "risks.index": USERS,  # a school: its own profiles
+    "risks.summary_chart": STAFF,
+    "risks.open_year": EDITORS,
+    "risks.summary_download": STAFF,
+    "risks.summary_register": EDITORS,
+    "risks.show": USERS,
+    "risks.levels": EDITORS,
+    "risks.reopen": EDITORS,
+    "risks.download": USERS,
+    "risks.register": EDITORS,
+    "risks.diagnosis": USERS,
+    "risks.diagnosis_save": {"school"},
+    "risks.diagnosis_autosave": {"school"},
+    "risks.questionnaire": STAFF,
+    "risks.edit_factor": EDITORS,
     # Curators and visits: the school user is the curator of the visit's school.
     "visits.index": USERS,
     "visits.curators": EDITORS,
@@ -305,6 +322,10 @@ def world(app, make_user, make_org, make_order):
             return MonitoringReport.get(MonitoringReport.campaign == campaign.id)
     common.update(campaign_id=lambda: create_campaign([school.organization_id]).id,
                   report_id=lambda: school_report().id)
+    # Risk profiles: school A listed this year with its profile's self-diagnosis open; a factor.
+    from .test_risks import create_profile, factor_id
+    common.update(profile_id=lambda: create_profile(app, school.organization_id).id,
+                  factor_id=factor_id())
     # Visits: a fresh planned visit per request by school A's user as the curator of a new
     # school; a fresh curatorship to end.
     from .test_visits import create_visit, curate

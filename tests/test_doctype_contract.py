@@ -140,8 +140,10 @@ def test_road_map_downloads_name_installed_doctypes():
 
 def test_readme_names_where_each_doctype_is_declared_and_read():
     text = (registry.DOC_TEMPLATES / "README.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip(" `"): line for line in text.splitlines()
-            if line.startswith("| `")}
+    rows = {}
+    for line in text.splitlines():  # the first row of a key: the «Откуда» table comes first
+        if line.startswith("| `"):  # (a variable may share a doctype's key: risk_profile)
+            rows.setdefault(line.split("|")[1].strip(" `"), line)
     for doctype in all_doctypes():
         row = rows[doctype.key]
         module = doctype.data.__module__.split(".")  # blueprints.<feature>.documents

@@ -1,5 +1,6 @@
 """Charts of monitoring figures: PNG at print resolution, Russian labels, decimal commas."""
 import io
+import json
 
 import pytest
 from PIL import Image
@@ -76,3 +77,19 @@ def test_cyrillic_labels_draw_in_liberation_serif_without_missing_glyphs():
         charts.bars(["МБОУ «СОШ № 5» им. Ю.А. Гагарина", "Лицей № 1"], [-1.5, 2.25],
                     unit="%", mean=0.4, title="Доля обучающихся, получивших «2» — ВПР, 5 кл.")
         charts.distribution([1, 2, 3], unit="ур.", title="Пропуски уроков")
+
+
+def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one():
+    from blueprints.monitoring import chart_pool
+    specs = [{"kind": "bars", "labels": ["МБОУ «СОШ № 1»", "МБОУ «СОШ № 2»"],
+              "values": [12.5, 30.0], "unit": "%", "mean": 21.25},
+             {"kind": "distribution", "values": [1, 2, 2, 3, 5, 8], "unit": ""},
+             {"kind": "dynamics", "labels": ["2025/2026", "2026/2027"], "values": [3, 4],
+              "unit": ""}]
+    keys = [json.dumps(spec, ensure_ascii=False) for spec in specs]
+    together = chart_pool.start(charts.from_spec_json, keys)()
+    alone = [charts.from_spec_json(key) for key in keys]
+    assert [Image.open(io.BytesIO(png)).size for png in together] == \
+        [Image.open(io.BytesIO(png)).size for png in alone]
+    assert [Image.open(io.BytesIO(png)).tobytes() for png in together] == \
+        [Image.open(io.BytesIO(png)).tobytes() for png in alone]

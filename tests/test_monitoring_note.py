@@ -91,6 +91,24 @@ def test_previous_period_is_compared_over_the_same_schools(app, make_org, monito
     assert (failed["summary"]["total"], failed["previous_summary"]["total"]) == ("5", "6")
 
 
+def test_a_school_new_this_period_is_left_out_of_the_change(app, monitored):
+    """C reports for the first time: the totals show it, the change compares A and B only."""
+    with db.connection_context():
+        MonitoringReport.update(status="accepted").where(
+            (MonitoringReport.campaign == monitored["campaign"].id)
+            & (MonitoringReport.school == monitored["c"].id)).execute()
+    failed = next(i for i in _plain(monitored["campaign"])["indicators"]
+                  if i["code"] == "failed")
+    view = note.indicator_view(failed)
+    total = view["municipal"][0]
+    # 5 + 8 + 9 = 22 this period; 6 + 3 = 9 before; the change over A and B: 13 − 9 = 4
+    assert (total["value"], total["previous"], total["change"]) == (
+        f"22{NBSP}чел.", f"9{NBSP}чел.", f"▲ 4{NBSP}чел.")
+    assert "рассчитано по 2 ОО, у которых есть значения за оба периода" in view["below"]
+    assert view["draft"].startswith("Число обучающихся, получивших «2», выросло с 9 до 13")
+    assert "по 2 ОО с данными за оба периода" in view["draft"]
+
+
 def test_schools_on_the_worse_side_of_the_threshold(monitored):
     plain = _plain(monitored["campaign"], {"thresholds": {"share_2": "10"}})
     share = next(i for i in plain["indicators"] if i["code"] == "share_2")
@@ -179,6 +197,19 @@ def test_registered_note_has_its_charts_as_pictures_with_captions(app, login_as,
     assert ["", "Среднее по ОО", "14,9 %", "10,0 %", "▲ 4,9 п. п."] in rows
     chart = client.get(f"/monitoring/campaigns/{campaign.id}/note/chart.png?n=0")
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+
+
+def test_the_pages_chart_follows_late_data(app, login_as, monitored):
+    client = login_as("centre")
+    campaign = monitored["campaign"]
+    url = f"/monitoring/campaigns/{campaign.id}/note/chart.png?n=0"
+    before = client.get(url).data
+    with db.connection_context():
+        report = MonitoringReport.get(campaign=campaign.id, school=monitored["c"].id)
+        report.status = "accepted"  # school C's bar joins the chart
+        report.save()
+    after = client.get(url).data
+    assert before.startswith(b"\x89PNG") and after.startswith(b"\x89PNG") and after != before
 
 
 def test_regenerating_after_late_data_keeps_the_earlier_version(app, login_as, monitored):
@@ -320,3 +351,19 @@ def test_an_order_without_clauses_is_422(login_as, make_org, monitored):
     with db.connection_context():
         assert not GeneratedDocument.select().where(
             GeneratedDocument.doctype == "order_monitoring_results").exists()
+
+
+def test_the_note_is_signed_by_the_centres_head_and_a_missing_signer_is_named(
+        app, make_org, make_user, monitored):
+    centre = make_org(kind="centre", head_position="Директор",
+                      head_name="Кузнецова Ольга Викторовна")
+    client = app.test_client()
+    user = make_user("centre", organization=centre)
+    client.post("/login", data={"login": user.login, "password": "correct-horse-1"})
+    campaign = monitored["campaign"]
+    page = client.get(f"/monitoring/campaigns/{campaign.id}/note").get_data(as_text=True)
+    assert 'value="Кузнецова Ольга Викторовна"' in page and 'value="Директор"' in page
+    refused = _register(client, campaign, signer_name="")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'исправьте <a href="#signer_name">«ФИО подписывающего»</a>.' in body

@@ -1,6 +1,7 @@
 """School monitoring reports: the typed form with in-place checks and autosave, conflicts,
 submission, the centre's review (remarks, return, acceptance), filling on a school's behalf,
 visibility and attachments."""
+import html
 import re
 from decimal import Decimal
 
@@ -102,7 +103,7 @@ def test_the_form_shows_typed_inputs_units_ranges_and_the_previous_period(login_
     ("v_has_iom", "может быть", "Ответьте «да» или «нет»."),
     ("v_absences_per_student", "много", "Введите число"),
 ])
-def test_a_wrong_value_is_shown_at_its_field_and_not_stored(filled, field, text, message):
+def test_a_wrong_value_is_shown_at_its_field_and_kept_as_typed(filled, field, text, message):
     school, _, report = filled
     state, _ = _form_state(school, report.id)
     response = _autosave(school, report.id, state, **{field: text, "v_measures": "Меры"})
@@ -111,7 +112,13 @@ def test_a_wrong_value_is_shown_at_its_field_and_not_stored(filled, field, text,
     assert message in check
     assert "кроме полей с ошибками (1)" in body and "<html" not in body
     stored = _values(report.id)
-    assert field[2:] not in stored and stored["measures"].text == "Меры"
+    assert stored[field[2:]].text == text and stored["measures"].text == "Меры"
+    # The tab closed and opened again: the typing is there, with its message.
+    page = school.get(f"/monitoring/reports/{report.id}").get_data(as_text=True)
+    if field not in ("v_parent_satisfaction", "v_has_iom"):  # a text input, not a list
+        assert re.search(rf'name="{field}"[^>]*value="{re.escape(html.escape(text))}"', page)
+    assert message in re.search(rf'<div id="{field}-check"[^>]*>([^<]*)</div>', page).group(1)
+    assert "Исправьте значения с ошибками (1)" in page
 
 
 def test_comma_and_point_both_read_as_the_same_number(filled):
@@ -127,7 +134,7 @@ def test_comma_and_point_both_read_as_the_same_number(filled):
     assert stored["share_2"].number == Decimal("12.5") and stored["has_iom"].number == 0
 
 
-def test_a_broken_rule_is_shown_next_to_both_fields_and_neither_is_stored(filled):
+def test_a_broken_rule_is_shown_next_to_both_fields_and_both_are_kept(filled):
     school, _, report = filled
     state, _ = _form_state(school, report.id)
     _autosave(school, report.id, state, v_participants="40", v_failed="5")
@@ -136,8 +143,13 @@ def test_a_broken_rule_is_shown_next_to_both_fields_and_neither_is_stored(filled
     rule = "Получивших «2» не может быть больше, чем участников."
     for field in ("v_failed", "v_participants"):
         assert rule in re.search(rf'<div id="{field}-check"[^>]*>([^<]*)</div>', body).group(1)
-    stored = _values(report.id)
-    assert stored["failed"].text == "5"  # the earlier correct value stays
+    assert _values(report.id)["failed"].text == "50"  # as typed, for the school to fix
+    sent = school.post(f"/monitoring/reports/{report.id}",
+                       data=dict(_form_state(school, report.id)[0], v_participants="40",
+                                 v_failed="50", action="submit"))
+    assert sent.status_code == 422 and rule in sent.get_data(as_text=True)
+    with db.connection_context():
+        assert MonitoringReport.get_by_id(report.id).status == "draft"
     fixed = _autosave(school, report.id, state, v_participants="40", v_failed="4",
                       v_share_2="10").get_data(as_text=True)
     assert re.search(r'<div id="v_failed-check"[^>]*></div>', fixed)  # the message is gone
@@ -311,14 +323,14 @@ def test_an_attachment_is_removed_by_its_school(filled):
         assert not ReportEvidence.select().where(ReportEvidence.report == report.id).exists()
 
 
-def test_a_control_character_is_a_wrong_value_and_not_stored(filled):
+def test_a_control_character_is_a_wrong_value_and_never_stored(filled):
     school, _, report = filled
     state, _ = _form_state(school, report.id)
     body = _autosave(school, report.id, state, v_measures="Меры\x00", c_participants="ок\x01",
                      v_participants="3").get_data(as_text=True)
     assert "недопустимые управляющие символы" in body
-    stored = _values(report.id)
-    assert "measures" not in stored and stored["participants"].comment == "ок"
+    stored = _values(report.id)  # the typing without the character PostgreSQL refuses
+    assert stored["measures"].text == "Меры" and stored["participants"].comment == "ок"
     whole = school.post(f"/monitoring/reports/{report.id}", data=dict(
         state, v_measures="Меры\x00", v_participants="4"))
     assert whole.status_code == 422 and _values(report.id)["participants"].number == 3

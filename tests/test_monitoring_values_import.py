@@ -167,12 +167,31 @@ def test_an_accepted_report_is_not_overwritten(setup):
             & (MonitoringReport.school == setup["first"].id)).execute()
     data = _filled(centre, campaign.id, {"МБОУ «СОШ № 1»": GOOD, "МБОУ «СОШ № 2»": GOOD})
     body = _upload(centre, campaign.id, data).get_data(as_text=True)
-    assert "Уже принятые отчёты не изменятся: МБОУ «СОШ № 1»" in body
+    assert "Не изменятся (отчёт уже принят или строка пустая): МБОУ «СОШ № 1»" in body
     assert "будут записаны отчёты — 1" in body
     centre.post(f"/monitoring/campaigns/{campaign.id}/values/import/{_token(body)}")
     stored = _stored(campaign)
     assert (setup["second"].id, "participants") in stored
     assert (setup["first"].id, "participants") not in stored
+
+
+def test_a_school_left_blank_keeps_its_report_and_a_blank_file_is_refused(setup):
+    centre, campaign = setup["centre"], setup["campaign"]
+    data = _filled(centre, campaign.id, {"МБОУ «СОШ № 2»": GOOD})  # СОШ № 1 reports itself
+    body = _upload(centre, campaign.id, data).get_data(as_text=True)
+    assert "Ошибок нет: будут записаны отчёты — 1" in body
+    assert "пустая строка — отчёт не изменится" in body
+    assert centre.post(f"/monitoring/campaigns/{campaign.id}/values/import/"
+                       f"{_token(body)}").status_code == 303
+    stored = _stored(campaign)
+    assert (setup["second"].id, "participants") in stored
+    assert not any(school == setup["first"].id for school, _ in stored)
+    with db.connection_context():
+        first = MonitoringReport.get(campaign=campaign.id, school=setup["first"].id)
+        assert first.status == "not_started" and not first.filled_by_centre
+    blank = _upload(centre, campaign.id, _filled(centre, campaign.id, {}))
+    assert blank.status_code == 422
+    assert "не заполнено ни одного значения" in blank.get_data(as_text=True)
 
 
 def test_not_a_template_and_schools_cannot_import(setup, login_as):

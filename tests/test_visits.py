@@ -186,6 +186,25 @@ def test_curator_reads_the_partnership_and_reports_but_cannot_write(app, people,
     assert own.post(f"/monitoring/reports/{report.id}", data={}).status_code != 403
 
 
+def test_curator_reads_the_risk_profile_but_does_not_answer_it(app, people, login_as):
+    from .test_risks import create_profile
+    profile = create_profile(app, people["school"].organization_id)
+    foreign = create_profile(app, people["other"].organization_id)
+    curate(people["curator"], people["school"].organization_id)
+    client = login_as(people["curator"])
+    assert client.get(f"/risks/profiles/{profile.id}").status_code == 200
+    page = client.get(f"/risks/profiles/{profile.id}/diagnosis")
+    assert page.status_code == 200 and "только для просмотра" in page.get_data(as_text=True)
+    assert client.get(f"/risks/profiles/{foreign.id}").status_code == 404
+    before = db_fingerprint()
+    assert client.post(f"/risks/profiles/{profile.id}/diagnosis",
+                       data={"action": "submit"}).status_code == 403
+    assert client.post(f"/risks/profiles/{profile.id}/diagnosis/autosave",
+                       data={}).status_code == 409
+    assert client.post(f"/risks/profiles/{profile.id}", data={}).status_code == 403
+    assert db_fingerprint() == before
+
+
 # --- the visit cycle --------------------------------------------------------------------------
 
 def _report_form(visit, **changes):

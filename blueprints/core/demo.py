@@ -122,6 +122,7 @@ def _load_feature_demos():
     from ..orders.demo import load_demo_orders
     from ..partnerships.demo import load_demo_partnerships
     from ..programmes.demo import load_demo_programmes
+    from ..risks.demo import load_demo_risks
     from ..roadmaps.demo import load_demo_roadmaps
     from ..visits.demo import load_demo_visits
 
@@ -131,4 +132,5 @@ def _load_feature_demos():
     load_demo_roadmaps()
     load_demo_partnerships()
     load_demo_monitoring()
+    load_demo_risks()
     load_demo_visits()  # last: the curated schools come from the approved list, if any

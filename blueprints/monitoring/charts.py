@@ -20,6 +20,7 @@ Size: WIDTH_CM × HEIGHT_CM at DPI (16 × 9 cm, 200 dpi); bars grow taller with 
 schools so each name stays readable. Font: Liberation Serif (Times New Roman's metrics).
 """
 import io
+import json
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -292,6 +293,22 @@ def distribution(values, unit="", mean=None, title="", bins=None):
         ax.set_title(title)
     _legend(figure, ax)
     return _png(figure)
+
+
+def from_spec(spec):
+    """The PNG of a chart spec (note.chart_specs): {"kind": bars | dynamics | distribution,
+    "labels", "values", "unit", "mean", "higher_is_better"}."""
+    if spec["kind"] == "bars":
+        return bars(spec["labels"], spec["values"], unit=spec["unit"], mean=spec.get("mean"),
+                    higher_is_better=spec.get("higher_is_better", True))
+    if spec["kind"] == "dynamics":
+        return dynamics(spec["labels"], [("Среднее по ОО", spec["values"])], unit=spec["unit"])
+    return distribution(spec["values"], unit=spec["unit"], mean=spec.get("mean"))
+
+
+def from_spec_json(key):
+    """from_spec of a spec as JSON text: what the chart pool's processes are sent."""
+    return from_spec(json.loads(key))
 
 
 def as_float(value):

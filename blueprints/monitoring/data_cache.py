@@ -9,42 +9,14 @@ with a new status (returned, then submitted again) — and for MAX_AGE seconds a
 the fingerprint cannot see (a school renamed, an indicator edited, a write that bypasses the
 report's version). One aggregate over the reports' index: ≈ 1 ms for 1 000 reports."""
 import hashlib
-import threading
-import time
-from collections import OrderedDict
 
-from flask import current_app, has_app_context
 from peewee import Case, fn
 
 from models import CampaignIndicator, MonitoringReport, db
 
+from ..core import cache
+
 MAX_AGE = 60  # seconds
-
-
-class Store:
-    """A small LRU of values by key, each for MAX_AGE seconds at most; thread-safe."""
-
-    def __init__(self, size):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get_or_compute(self, key, compute):
-        now = time.monotonic()
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None and now - entry[0] < MAX_AGE:
-                self.entries.move_to_end(key)
-                return entry[1]
-        value = compute()  # outside the lock: other campaigns need not wait
-        with self.lock:
-            self.entries[key] = (now, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
 
 
 SIZES = {"tables": 8,  # ≈ 5 MB each for 500 × 30
@@ -53,13 +25,8 @@ SIZES = {"tables": 8,  # ≈ 5 MB each for 500 × 30
 
 
 def store(name):
-    """The app's store `name` (one set per app: tests never see another app's entries); without
-    an app context, a store that keeps nothing."""
-    if not has_app_context():
-        return Store(0)
-    stores = current_app.extensions.setdefault("monitoring_data_cache", {})
-    found = stores.get(name)
-    return found if found is not None else stores.setdefault(name, Store(SIZES[name]))
+    """The app's store `name` (core/cache.py)."""
+    return cache.store(f"monitoring {name}", SIZES[name], MAX_AGE)
 
 
 def fingerprint(campaign):

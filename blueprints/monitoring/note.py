@@ -9,7 +9,8 @@ shared by the page and the document.
 """
 import json
 from datetime import date
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
 from peewee import fn
@@ -18,7 +19,7 @@ from models import (GeneratedDocument, Indicator, MonitoringCampaign, Monitoring
                     Organization, ReportValue)
 
 from ..core.filters import NBSP, date_num, morph_analyzer, number, plural_ru
-from . import charts, reads, stats
+from . import chart_pool, charts, reads, stats
 
 TABLED = ("int", "percent", "decimal", "bool")  # indicators with a table in the note
 MAX_CHARTS = 10  # a note of 30 indicators stays readable: the first ones get their charts
@@ -151,7 +152,9 @@ def draft_sentence(indicator, current, previous):
         by = f"{number(abs(delta))}{NBSP}п.{NBSP}п."
     else:
         by = figure(abs(delta), value_type, unit)
-    return f"{name} {verb} с {before} до {now} (на {by})."
+    paired = indicator.get("paired")
+    over = f"; по {paired['count']} ОО с данными за оба периода" if paired else ""
+    return f"{name} {verb} с {before} до {now} (на {by}{over})."
 
 
 def participants_sentence(submitted, total):
@@ -274,11 +277,22 @@ def note_data(campaign, saved=None, on_date=None):
         summary = {k: _text(v) for k, v in current.items() if k != "count"}
         summary["count"] = current["count"]
         before = {k: _text(v) for k, v in earlier.items() if k != "count"}
+        # The change compares like with like: when some schools have no value for the previous
+        # period, it is computed over the schools with both (943 of 7 schools «grew» from 206
+        # of 4 schools otherwise).
+        both = [r for r in counted if values[r.id].get(code) is not None
+                and before_values.get(r.school_id, {}).get(code) is not None]
+        paired = None
+        if both and earlier["count"] and len(both) < current["count"]:
+            paired = {"count": len(both), **{side: {k: _text(v) for k, v in stats.summary(
+                numbers, indicator.value_type).items() if k != "count"} for side, numbers in (
+                ("current", [values[r.id].get(code) for r in both]),
+                ("previous", [before_values[r.school_id].get(code) for r in both]))}}
         indicators.append({
             "code": code, "name": indicator.name, "unit": indicator.unit,
             "value_type": indicator.value_type, "higher_is_better": indicator.higher_is_better,
             "section": indicator.section, "rows": rows, "summary": summary,
-            "previous_summary": before,
+            "previous_summary": before, "paired": paired,
             "threshold": _text(decimal_or_none(thresholds.get(code))),
             "dynamics": [{"period": label, "mean": _text(means.get((cid, indicator.id)))}
                          for cid, label in chain],
@@ -325,9 +339,23 @@ def worse_side(indicator):
 
 
 def municipal(indicator):
-    """The figure the sentence compares: the total for counts, the mean otherwise."""
+    """The figures the sentence compares: the total for counts, the mean otherwise; over the
+    schools with values for both periods when not every school has the previous one."""
     key = "total" if indicator["value_type"] == "int" else "mean"
+    paired = indicator.get("paired")
+    if paired:
+        return paired["current"].get(key), paired["previous"].get(key)
     return indicator["summary"].get(key), indicator["previous_summary"].get(key)
+
+
+def paired_note(indicator):
+    """«Изменение итоговых значений рассчитано по 4 ОО, у которых есть значения за оба
+    периода.» when the change is not over every school, else ""."""
+    paired = indicator.get("paired")
+    if not paired:
+        return ""
+    return (f"Изменение итоговых значений рассчитано по {paired['count']} ОО, у которых есть "
+            f"значения за оба периода.")
 
 
 def listed_schools(plain):
@@ -389,10 +417,12 @@ def indicator_view(indicator, previous_label=""):
         figures.insert(0, ("Всего по ОО", "total"))
     # a mean of counts keeps its tenth (45,5 чел.); totals, minimum and maximum are whole
     kinds = {"mean": "decimal" if value_type == "int" else value_type}
+    paired = indicator.get("paired") or {}
+    now_side, then_side = paired.get("current", summary), paired.get("previous", before)
     municipal_rows = [{"label": label,
                        "value": figure(summary.get(key), kinds.get(key, value_type), unit),
                        "previous": figure(before.get(key), kinds.get(key, value_type), unit),
-                       "change": change_text(summary.get(key), before.get(key),
+                       "change": change_text(now_side.get(key), then_side.get(key),
                                              dict(indicator, value_type=kinds.get(
                                                  key, value_type)))}
                       for label, key in figures]
@@ -417,6 +447,7 @@ def indicator_view(indicator, previous_label=""):
         below = (f"ОО со значением {side} {'порогового' if chosen else 'среднего'} "
                  f"({figure(limit, limit_type, unit)}) нет.")
     current, earlier = municipal(indicator)
+    below = " ".join(x for x in (below, paired_note(indicator)) if x)
     return {"code": indicator["code"], "name": indicator["name"],
             "unit_label": "%" if value_type == "percent" else unit,
             "rows": rows, "municipal": municipal_rows, "below": below, "worse": worse,
@@ -481,23 +512,60 @@ def general_paragraphs(plain):
 # --- charts ------------------------------------------------------------------------------------
 
 def draw(spec):
-    """The PNG of one chart spec (chart_specs), drawn by the campaign's chart module. The same
-    spec is drawn once per worker: the page's pictures, the preview and the registration of
-    one note share them (a PNG is ~40 KB; the cache keeps the last CHART_CACHE)."""
-    return _drawn(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+    """The PNG of one chart spec (chart_specs)."""
+    return draw_all([spec])[0]
+
+
+def draw_all(specs):
+    """The PNGs of chart specs, in order (start_drawing, then wait)."""
+    return start_drawing(specs)()
+
+
+def start_drawing(specs):
+    """Begin drawing chart specs; returns `results()` → their PNGs in order. A spec is drawn
+    once per worker: the page's pictures, the preview and the registration of one note share
+    them (a PNG is ~40 KB; the cache keeps the last CHART_CACHE). Those not drawn yet are drawn
+    side by side on the machine's cores (chart_pool) while the caller builds the tables."""
+    keys = [json.dumps(spec, sort_keys=True, ensure_ascii=False) for spec in specs]
+    found = {key: _drawn.get(key) for key in keys}
+    missing = [key for key in dict.fromkeys(keys) if found[key] is None]
+    pending = chart_pool.start(charts.from_spec_json, missing)
+
+    def results():
+        for key, png in zip(missing, pending()):
+            found[key] = png
+            _drawn.put(key, png)
+        return [found[key] for key in keys]
+    return results
+
+
+def clear_charts():
+    """Forget the drawn charts (the benchmark draws them cold)."""
+    _drawn.clear()
+
+
+class _Drawn:
+    """The last CHART_CACHE drawn PNGs by spec, shared by a worker's threads."""
+
+    def __init__(self, size):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, png):
+        with self.lock:
+            self.items[key] = png
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
 
 
 CHART_CACHE = 64
-
-
-@lru_cache(maxsize=CHART_CACHE)
-def _drawn(key):
-    spec = json.loads(key)
-    if spec["kind"] == "bars":
-        return charts.bars(spec["labels"], spec["values"], unit=spec["unit"],
-                           mean=spec.get("mean"),
-                           higher_is_better=spec.get("higher_is_better", True))
-    if spec["kind"] == "dynamics":
-        return charts.dynamics(spec["labels"], [("Среднее по ОО", spec["values"])],
-                               unit=spec["unit"])
-    return charts.distribution(spec["values"], unit=spec["unit"], mean=spec.get("mean"))
+_drawn = _Drawn(CHART_CACHE)

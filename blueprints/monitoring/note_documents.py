@@ -27,14 +27,9 @@ def _paragraphs(text):
 def note_context(plain):
     """The template context of the note (JSON: the charts as base64 PNG pictures)."""
     number, on_date = plain.get("number", ""), plain.get("on_date") or plain["note_date"]
+    specs = note.chart_specs(plain)
+    drawn = note.start_drawing(specs)  # the charts draw on the other cores meanwhile
     by_code = {}
-    figure_number = 0
-    for spec in note.chart_specs(plain):
-        figure_number += 1
-        caption = f"Рисунок {figure_number} — {spec['title']}"
-        by_code.setdefault(spec["code"], []).append({
-            "image": api.picture(note.draw(spec), CHART_WIDTH_MM, caption),
-            "caption": caption})
     sections, table_number = [], 0
     for indicator in plain["indicators"]:
         if not sections or sections[-1]["title"] != indicator["section"]:
@@ -46,7 +41,11 @@ def note_context(plain):
             "heading": "", "name": view["name"],
             "table_title": f"Таблица {table_number} — {view['name']}{unit}",
             "rows": view["rows"], "municipal": view["municipal"], "below": view["below"],
-            "draft": view["draft"], "figures": by_code.get(indicator["code"], [])})
+            "draft": view["draft"], "figures": by_code.setdefault(indicator["code"], [])})
+    for figure_number, (spec, png) in enumerate(zip(specs, drawn()), 1):
+        caption = f"Рисунок {figure_number} — {spec['title']}"
+        by_code.setdefault(spec["code"], []).append({
+            "image": api.picture(png, CHART_WIDTH_MM, caption), "caption": caption})
     for s_index, section in enumerate(sections, 1):
         section["heading"] = f"2.{s_index}. {section['title']}" if section["title"] else ""
         for i_index, item in enumerate(section["indicators"], 1):

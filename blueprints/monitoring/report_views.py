@@ -97,16 +97,19 @@ def _page(report, form=None, errors=None, missing=None, status=200, evidence_for
     indicators = reads.form_indicators(campaign.id)
     texts, comments = _stored(report, indicators)
     editable = _may_fill(report, campaign)
-    if editable and form is None:
+    errors_kept = editable and form is None
+    if errors_kept:
         form = report_form(indicators, texts, comments, version=report.version,
                            token=new_token())
+        # What was typed wrong and kept (an autosave stores it as typed) shows its message.
+        errors = reports.check_report(indicators, reports.active_rules(), texts)
     remarks = list(report.remarks.order_by(ReportRemark.id))
     school = Organization.get_by_id(report.school_id)
     return render_template(
         "monitoring/report.html", report=report, campaign=campaign, school=school,
         sections=reads.sections(indicators), indicators=indicators, texts=texts,
         comments=comments, rows=_rows(report, campaign, indicators, texts), form=form,
-        editable=editable, errors=errors or {}, missing=missing or [],
+        editable=editable, errors=errors or {}, errors_kept=errors_kept, missing=missing or [],
         remarks=review.by_field(remarks), open_remarks=[r for r in remarks if not r.is_answered],
         can_answer=editable, can_review=current_user.role in REVIEWERS
         and report.status == "submitted" and campaign.status != "draft",
@@ -392,7 +395,8 @@ def _import_preview(campaign, indicators, table, token, filename, error=None):
         "monitoring/report_import_preview.html", campaign=campaign, rows=rows, bad=bad,
         columns=[by_code[c] for c in table["columns"] if c in by_code], token=token,
         filename=filename, error=error, form=ConfirmForm(),
-        skipped=[r for r in rows if r["status"] == "accepted"]), 422 if bad or error else 200
+        skipped=[r for r in rows if r["status"] == "accepted" or r.get("empty")]), \
+        422 if bad or error else 200
 
 
 @bp.route("/campaigns/<int:campaign_id>/values/import/<token>", methods=["POST"])

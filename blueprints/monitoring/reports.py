@@ -21,6 +21,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 CLOSED = "Сбор по кампании завершён: отчёт больше не принимается. Обратитесь в методический центр."
 EVIDENCE = evidence.EvidenceKind(ReportEvidence, "report")
 COMMENT_LIMIT = 2000
+TEXT_LIMIT = 2000  # ReportValue.text
 
 
 class NotEditable(Exception):
@@ -69,23 +70,21 @@ def _campaign_open(report):
 
 
 def _write_values(report_id, indicators, raw, comments, errors):
-    """Store each indicator's text and number; a field with an error keeps its stored value
-    (only its comment is kept). Writes only what changed: an autosave usually changes one."""
+    """Store each indicator's text and number. A field with an error is kept as typed (its number
+    when it reads as one): the typing survives a closed tab, the page shows its message again on opening,
+    and the report cannot be sent until it is fixed (check_complete reads the stored texts).
+    Writes only what changed: an autosave usually changes one."""
     existing = {v.indicator_id: v for v in ReportValue.select().where(
         ReportValue.report == report_id)}
     for indicator in indicators:
-        text = (raw.get(indicator.code) or "").strip()
+        text = _CONTROL.sub("", raw.get(indicator.code) or "").strip()[:TEXT_LIMIT]
         comment = (comments.get(indicator.code) or "").strip()[:COMMENT_LIMIT]
         row = existing.get(indicator.id)
-        if indicator.code in errors:
-            if row is not None and row.comment != comment:
-                ReportValue.update(comment=comment).where(ReportValue.id == row.id).execute()
-            elif row is None and comment:
-                ReportValue.create(report=report_id, indicator=indicator.id, comment=comment)
-            continue
         value, _ = read_value(indicator, text)
-        number = number_of(value)
-        if indicator.value_type == "bool" and value is not None:
+        number = number_of(value)  # None when the text does not read: tables skip it
+        if indicator.code in errors:
+            pass  # as typed
+        elif indicator.value_type == "bool" and value is not None:
             text = "да" if value else "нет"  # «1», «Да» from a file: as the select shows it
         elif indicator.value_type == "choice" and value is not None:
             text = value  # the option as the catalogue writes it
@@ -115,8 +114,8 @@ def check_report(indicators, rules, raw):
 
 def save_report(report, indicators, raw, comments, version, token, author, by_centre=False,
                 rules=None):
-    """Check the posted texts and store the valid ones; (new version, {code: [errors]}).
-    A field with an error (its own or a broken rule) is not stored. Conflicts are raised
+    """Check the posted texts and store them; (new version, {code: [errors]}). A field with an
+    error (its own or a broken rule) is stored as typed too. Conflicts are raised
     (EditConflict), never overwritten; NotEditable when the report was sent meanwhile or the
     campaign is closed. The first save makes a report not started a draft."""
     errors = check_report(indicators, active_rules() if rules is None else rules, raw)
@@ -246,7 +245,7 @@ def evidence_of(report, viewer):
 def import_values(campaign, indicators, rows, author):
     """Store the checked rows ({"report_id", "values": {code: text}}) of an import in one
     transaction: each report gets the values, becomes submitted (filled by the centre). An
-    accepted report is left as it is. The number of reports written."""
+    accepted report and a school's blank row are left as they are. The number of reports written."""
     by_code = {i.code: i for i in indicators}
     written = 0
     with db.atomic():
@@ -254,6 +253,8 @@ def import_values(campaign, indicators, rows, author):
                 MonitoringCampaign.status == "open")).exists():
             raise NotEditable(CLOSED)
         for row in rows:
+            if row.get("empty"):
+                continue
             report = MonitoringReport.get_or_none(MonitoringReport.id == row["report_id"])
             if report is None or report.status == "accepted":
                 continue

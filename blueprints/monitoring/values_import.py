@@ -70,8 +70,9 @@ def _check_sheet(data):
 
 def read_table(data, indicators, reports, rules):
     """{"columns": [codes], "rows": [{"line", "school", "report_id", "status", "values":
-    {code: text}, "cells": {code: message}, "errors": [messages]}]} of an uploaded file; ImportProblem when the file
-    as a whole cannot be read."""
+    {code: text}, "empty", "cells": {code: message}, "errors": [messages]}]} of an uploaded
+    file; a school's row left blank is `empty` (its report is not touched). ImportProblem when
+    the file as a whole cannot be read."""
     try:
         table = non_empty_rows(xlsx_rows(data), MAX_ROWS, 50)
     except TableProblem as error:
@@ -124,6 +125,11 @@ def read_table(data, indicators, reports, rules):
             row.update(report_id=report.id, school=report.school.short_name,
                        status=report.status)
         row["values"] = {code: cell(index) for index, code in columns.items()}
+        row["empty"] = not any(row["values"].values())
+        if row["empty"] and not row["errors"]:
+            # A school left blank (it reports itself, or already did): its report stays.
+            rows.append(row)
+            continue
         # Per column too: the preview marks the cell, the list names the column.
         row["cells"] = {code: "Не заполнено." for code, text in row["values"].items()
                         if not text}
@@ -137,4 +143,7 @@ def read_table(data, indicators, reports, rules):
         rows.append(row)
     if not rows:
         raise ImportProblem("В файле нет строк со школами: заполните шаблон кампании.")
+    if all(row["empty"] for row in rows):
+        raise ImportProblem("В файле не заполнено ни одного значения: заполните строки школ, "
+                            "которые ответили в Excel.")
     return {"columns": list(columns.values()), "rows": rows}

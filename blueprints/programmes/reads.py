@@ -1,6 +1,7 @@
 """Reading a programme through its section forms: stored values, what the forms need from
 the rest of the programme, and what is still missing before submission."""
-from models import Indicator, ProgrammeSection, RiskFactor
+from models import Indicator, ProgrammeSection, RiskFactor, RiskLevel, school_year
+from models.risk import RISK_LEVELS, programme_risk_codes
 
 from . import sections as S
 
@@ -61,3 +62,18 @@ def missing_by_section(programme, forms=None):
         if items:
             report.append((section, items))
     return report
+
+
+def risk_prefill(programme):
+    """What the school's risk profile puts in section 3 («Факторы риска»): {"codes" (factor
+    codes at a high or medium level), "labels" ({code: level}), "year_label", "status_label",
+    "profile_id"}; None when the school has no assessed profile for the programme's years."""
+    profile, codes = programme_risk_codes(programme.school_id, programme.period_start,
+                                          programme.period_end)
+    if profile is None:
+        return None
+    levels = {str(r.factor.code): RISK_LEVELS.get(r.level, "") for r in RiskLevel.select(
+        RiskLevel, RiskFactor).join(RiskFactor).where(RiskLevel.profile == profile.id)}
+    return {"codes": codes, "labels": {c: levels.get(c, "") for c in codes},
+            "year_label": school_year(profile.year), "status_label": profile.status_label,
+            "profile_id": profile.id}

@@ -127,7 +127,8 @@ def create():
 
 # --- the section pages ----------------------------------------------------------------------
 
-def _page(programme, section, form, status=200, check=None, saved_at=None, restored=False):
+def _page(programme, section, form, status=200, check=None, saved_at=None, restored=False,
+          prefilled=False):
     comments = {}
     for comment in programme.comments.where(ProgrammeComment.section == section.key).order_by(
             ProgrammeComment.id):
@@ -136,7 +137,9 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         "programmes/section.html", "programmes/_section_form.html", status=status,
         programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
-        restored=restored, missing=_missing(programme), autosave_texts=AUTOSAVE_TEXTS)
+        restored=restored, missing=_missing(programme), autosave_texts=AUTOSAVE_TEXTS,
+        risk_profile=reads.risk_prefill(programme) if section.key == "analysis" else None,
+        prefilled=prefilled)
 
 
 def _missing(programme):
@@ -160,6 +163,15 @@ def section(programme_id, key):
         stored = reads.stored_values(programme)
         row = programme.sections.where(services.ProgrammeSection.key == key).get()
         restored = restore_form()
+        prefilled = False
+        if key == "analysis" and restored is None:
+            # The school's risk profile pre-fills the factors: when none are marked yet, or on
+            # «Отметить по рисковому профилю» (nothing is saved until the school saves).
+            profile = reads.risk_prefill(programme)
+            if profile and profile["codes"] and (request.args.get("from_profile")
+                                                 or not stored["analysis"].get("risks")):
+                stored = dict(stored, analysis=dict(stored["analysis"], risks=profile["codes"]))
+                prefilled = True
         if restored is not None:
             # The stash keeps the version the text was typed against: saving it over a newer
             # one is a conflict, like any other save.
@@ -172,7 +184,8 @@ def section(programme_id, key):
             check = S.missing_fields(section, form)
             for field, message in check:
                 field.errors = [*field.errors, message]
-        return _page(programme, section, form, check=check, restored=restored is not None)
+        return _page(programme, section, form, check=check, restored=restored is not None,
+                     prefilled=prefilled)
     programme = _editable_or_404(programme_id)
     form = reads.section_form(programme, section, formdata=request.form)
     moved = _row_action(programme, section, form)

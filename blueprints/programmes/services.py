@@ -4,6 +4,7 @@ import json
 
 from models import (NUMERIC_TYPES, GeneratedDocument, Indicator, IndicatorRule, Programme,
                     ProgrammeComment, ProgrammeRevision, ProgrammeSection, db, now)
+from models.risk import programme_risk_codes
 
 from ..core import review
 from ..core.autosave import save_versioned
@@ -45,14 +46,17 @@ def overlapping(school_id, start):
 
 
 def create_programme(school, author, start):
-    """A draft for `school` over three years from `start`, the passport taken from the directory."""
+    """A draft for `school` over three years from `start`, the passport taken from the directory
+    and the risk factors of section 3 from the school's risk profile (high and medium levels)."""
     end = start + 2
     passport = _passport_defaults(school, start, end)
+    _, risks = programme_risk_codes(school.id, start, end)
+    initial = {"passport": passport, "analysis": {"risks": risks} if risks else {}}
     with db.atomic():
         programme = Programme.create(school=school, title=passport["title"], period_start=start,
                                      period_end=end, created_by=author)
         for section in S.SECTIONS:
-            data = passport if section.key == "passport" else {}
+            data = initial.get(section.key, {})
             ProgrammeSection.create(programme=programme, key=section.key,
                                     data=json.dumps(data, ensure_ascii=False), updated_by=author)
     return programme
