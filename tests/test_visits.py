@@ -196,6 +196,7 @@ def test_curator_reads_the_risk_profile_but_does_not_answer_it(app, people, logi
     page = client.get(f"/risks/profiles/{profile.id}/diagnosis")
     assert page.status_code == 200 and "только для просмотра" in page.get_data(as_text=True)
     assert client.get(f"/risks/profiles/{foreign.id}").status_code == 404
+    assert f"/risks/profiles/{profile.id}" in client.get("/visits/").get_data(as_text=True)
     before = db_fingerprint()
     assert client.post(f"/risks/profiles/{profile.id}/diagnosis",
                        data={"action": "submit"}).status_code == 403

@@ -6,7 +6,8 @@ from datetime import date
 from peewee import fn
 
 from models import (ActivityOrganization, Curatorship, MonitoringCampaign, MonitoringReport,
-                    Organization, Partnership, Programme, RoadmapActivity, User, Visit)
+                    Organization, Partnership, Programme, RiskProfile, RoadmapActivity, User,
+                    Visit)
 from models.monitoring import REPORT_EDITABLE
 from models.roadmap import CLOSED
 
@@ -23,6 +24,7 @@ class SchoolState:
     returned: list = field(default_factory=list)  # programmes «на доработке»
     programmes: list = field(default_factory=list)
     partnerships: list = field(default_factory=list)
+    profiles: list = field(default_factory=list)  # risk profiles, the latest year first
 
     def late(self, today):
         """Plain Russian lines of what is late or due soon."""
@@ -83,6 +85,10 @@ def school_states(curatorships, today):
     for pair in Partnership.select().where(Partnership.partner.in_(ids)).order_by(
             Partnership.period_start.desc()):
         pairs.setdefault(pair.partner_id, []).append(pair)
+    profiles = {}
+    for profile in RiskProfile.select().where(RiskProfile.school.in_(ids)).order_by(
+            RiskProfile.year.desc()):
+        profiles.setdefault(profile.school_id, []).append(profile)
     states = []
     for c in curatorships:
         count, first = overdue.get(c.school_id, (0, None))
@@ -91,7 +97,7 @@ def school_states(curatorships, today):
             school=c.school, curatorship=c, overdue_activities=count, first_overdue=first,
             reports=reports.get(c.school_id, []), programmes=own,
             returned=[p for p in own if p.status == "returned"],
-            partnerships=pairs.get(c.school_id, [])))
+            partnerships=pairs.get(c.school_id, []), profiles=profiles.get(c.school_id, [])))
     return states
 
 
