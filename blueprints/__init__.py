@@ -15,11 +15,12 @@ def all_doctypes():
     from .programmes.documents import APPROVAL, PROGRAMME
     from .risks.documents import RISK_PROFILE, RISK_SUMMARY
     from .roadmaps.documents import REPORT, ROADMAP
+    from .visits.documents import VISIT_REPORT
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
             ANALYTICAL_NOTE, ORDER_RESULTS, ORDER_LOW_RESULT_LIST, RISK_PROFILE,
-            RISK_SUMMARY]
+            RISK_SUMMARY, VISIT_REPORT]
 
 
 def all_batch_kinds():
@@ -42,9 +43,10 @@ def all_inbox_sources():
     from .programmes.inbox import waiting as programmes
     from .risks.inbox import waiting as risks
     from .roadmaps.inbox import waiting as roadmaps
+    from .visits.inbox import waiting as visits
 
     return [programmes, roadmaps, partnerships, monitoring, orders, accounts, identification,
-            risks]
+            risks, visits]
 
 
 def register_blueprints(app):
@@ -67,11 +69,12 @@ def register_blueprints(app):
     from .publications.routes import bp as publications
     from .risks.routes import bp as risks
     from .roadmaps.routes import bp as roadmaps
+    from .visits.routes import bp as visits
 
     registry.install(all_doctypes())
     inbox.install(all_inbox_sources())
     batches.install(all_batch_kinds())
     for blueprint in (core, auth, orgs, orders, meetings, programmes, roadmaps,
                       partnerships, monitoring, documents, publications, doctypes, jobs,
-                      notifications, identification, risks):
+                      notifications, identification, risks, visits):
         app.register_blueprint(blueprint)

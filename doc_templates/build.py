@@ -14,11 +14,12 @@ from .build_programme import BUILDERS as PROGRAMME_BUILDERS
 from .build_protocol import BUILDERS as PROTOCOL_BUILDERS
 from .build_risks import BUILDERS as RISK_BUILDERS
 from .build_roadmap import BUILDERS as ROADMAP_BUILDERS
+from .build_visits import BUILDERS as VISIT_BUILDERS
 from .parts import build_order
 
 BUILDERS = [build_order, *PROTOCOL_BUILDERS, *PROGRAMME_BUILDERS, *ROADMAP_BUILDERS,
             *PARTNERSHIP_BUILDERS, *MONITORING_ORDER_BUILDERS, *MONITORING_BUILDERS,
-            *IDENTIFICATION_BUILDERS, *RISK_BUILDERS]
+            *IDENTIFICATION_BUILDERS, *RISK_BUILDERS, *VISIT_BUILDERS]
 
 
 def main():

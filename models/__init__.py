@@ -29,6 +29,8 @@ from .partnership import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, PLAN_ROW
                           Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence,
                           current_school_year, school_year, year_bounds)
 from .user import ROLES, LoginFailure, User
+from .visit import (VISIT_STATUSES, Curatorship, Visit, VisitFinding, VisitRecommendation,
+                    may_curate)
 
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,
@@ -40,7 +42,8 @@ ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, Numbe
               MonitoringCampaign, CampaignIndicator, MonitoringReport, ReportValue, ReportRemark,
               ReportEvidence, Notification, OutgoingMail, LowResultStatus, Methodology,
               SchoolContext, IdentificationRun, IdentificationRow, RiskQuestion, RiskCutoff,
-              RiskProfile, RiskLevel]
+              RiskProfile, RiskLevel,
+              Curatorship, Visit, VisitFinding, VisitRecommendation]
 
 __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", "NumberSeries",
            "ORDER_KINDS", "Order", "OrderAnnex", "OrderClause", "Organization", "ROLES", "TemplateVersion", "User", "LoginFailure", "db", "init_app", "make_db", "now",
@@ -60,7 +63,9 @@ __all__ = ["ALL_MODELS", "AuditLog", "BaseModel", "GeneratedDocument", "KINDS", 
            "CONTEXT_SHARES", "CRITERION_KINDS", "MANUAL_CHANGES", "RUN_STATUSES",
            "IdentificationRow", "IdentificationRun", "Methodology", "SchoolContext",
            "PROFILE_STATUSES", "RISK_LEVELS", "RiskCutoff", "RiskLevel", "RiskProfile",
-           "RiskQuestion"]
+           "RiskQuestion",
+           "VISIT_STATUSES", "Curatorship", "Visit", "VisitFinding", "VisitRecommendation",
+           "may_curate"]
 
 
 def make_db(url):

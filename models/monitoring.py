@@ -10,6 +10,7 @@ from .indicator import Indicator
 from .organization import Organization
 from .remark import Remark
 from .user import User
+from .visit import Curatorship
 
 CAMPAIGN_STATUSES = {
     "draft": "Готовится",  # the centre sets it up; schools do not see it yet
@@ -112,12 +113,20 @@ class MonitoringReport(BaseModel):
 
     @classmethod
     def visible_to(cls, user):
-        """A school sees its own reports of launched campaigns; staff see every report."""
+        """A school sees its own reports of launched campaigns and, as a curator, those of the
+        schools it curates now (read only: `fillable_by`); staff see every report."""
         query = cls.select().join(MonitoringCampaign)
         if user.role == "school":
-            query = query.where((cls.school == user.organization_id)
+            query = query.where(((cls.school == user.organization_id)
+                                 | cls.school.in_(Curatorship.school_ids_for(user)))
                                 & (MonitoringCampaign.status != "draft"))
         return query
+
+    def fillable_by(self, user):
+        """Who may write the report (values, files, answers to remarks): the school itself or
+        the centre; a curator reading it (visible_to) never."""
+        return user.role in ("centre", "admin") or (
+            user.role == "school" and self.school_id == user.organization_id)
 
 
 class ReportValue(BaseModel):

@@ -104,11 +104,14 @@ class Partnership(BaseModel):
 
     @classmethod
     def visible_to(cls, user):
-        """A school sees only the pairs it is party to; staff see every pair."""
+        """A school sees only the pairs it is party to and, as a curator, the pairs of the
+        schools it curates now (read only: writes check `side_of`); staff see every pair."""
+        from .visit import Curatorship  # visit.py imports this module through programme.py
         query = cls.select()
         if user.role == "school":
             query = query.where((cls.leader == user.organization_id)
-                                | (cls.partner == user.organization_id))
+                                | (cls.partner == user.organization_id)
+                                | cls.partner.in_(Curatorship.school_ids_for(user)))
         return query
 
 

@@ -78,11 +78,14 @@ class Programme(BaseModel):
     @classmethod
     def visible_to(cls, user):
         """What the user may read: staff every school's programmes; a school its own and, as
-        the leader of a pair in force, its partner schools' (read only: `editable_by`)."""
+        the leader of a pair in force, its partner schools'; a curator the schools curated now
+        (read only: `editable_by`)."""
+        from .visit import Curatorship  # visit.py imports this module (RiskFactor)
         query = cls.select(cls, Organization).join(Organization)
         if user.role == "school":
             query = query.where((cls.school == user.organization_id)
-                                | cls.school.in_(partners_led_by(user.organization_id)))
+                                | cls.school.in_(partners_led_by(user.organization_id))
+                                | cls.school.in_(Curatorship.school_ids_for(user)))
         return query
 
     @classmethod

@@ -107,11 +107,18 @@ class RiskProfile(BaseModel):
 
     @classmethod
     def visible_to(cls, user):
-        """Staff read every profile; a school only its own."""
+        """Staff read every profile; a school its own and, as a curator, those of the schools
+        it curates now (read only: `fillable_by`)."""
+        from .visit import Curatorship  # visit.py imports programme.py, as this module does
         query = cls.select(cls, Organization).join(Organization)
         if user.role == "school":
-            query = query.where(cls.school == user.organization_id)
+            query = query.where((cls.school == user.organization_id)
+                                | cls.school.in_(Curatorship.school_ids_for(user)))
         return query
+
+    def fillable_by(self, user):
+        """Only the school itself answers its self-diagnosis (a curator reads it)."""
+        return user.role == "school" and self.school_id == user.organization_id
 
 
 class RiskLevel(BaseModel):

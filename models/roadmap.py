@@ -135,3 +135,34 @@ class ActivityChange(BaseModel):
     field = CharField(max_length=50)
     old = TextField(default="")
     new = TextField(default="")
+
+
+def add_activities(roadmap, section_title, rows, user, organizations=()):
+    """Append activities to the road map's section titled `section_title` (made at the end if
+    there is none), with `organizations` among each one's responsible, a «created» history line
+    each and the road map marked changed. `rows`: RoadmapActivity field values, deadlines
+    already read (the deadline reader is blueprints/core/deadlines.py). Shared by the features
+    that turn their rows into road-map activities (visits' recommendations); the caller holds
+    the transaction."""
+    section = RoadmapSection.get_or_none((RoadmapSection.roadmap == roadmap.id)
+                                         & (RoadmapSection.title == section_title))
+    if section is None:
+        count = RoadmapSection.select().where(RoadmapSection.roadmap == roadmap.id).count()
+        section = RoadmapSection.create(roadmap=roadmap.id, position=count,
+                                        number=str(count + 1), title=section_title)
+    position = RoadmapActivity.select().where(RoadmapActivity.section == section.id).count()
+    activities = []
+    for values in rows:
+        position += 1
+        activity = RoadmapActivity.create(roadmap=roadmap.id, section=section,
+                                          position=position - 1,
+                                          number=f"{section.number}.{position}"
+                                          if section.number else "", **values)
+        for organization in organizations:
+            ActivityOrganization.create(activity=activity, organization=organization)
+        ActivityChange.create(activity=activity, user=user, field="created", old="",
+                              new=values.get("title", ""))
+        activities.append(activity)
+    Roadmap.update(revision=Roadmap.revision + 1, updated_at=now()).where(
+        Roadmap.id == roadmap.id).execute()
+    return activities

@@ -243,6 +243,17 @@ POLICY = {
     "risks.diagnosis_autosave": {"school"},
     "risks.questionnaire": STAFF,
     "risks.edit_factor": EDITORS,
+    # Curators and visits: the school user is the curator of the visit's school.
+    "visits.index": USERS,
+    "visits.curators": EDITORS,
+    "visits.end_curatorship": EDITORS,
+    "visits.plan": {"school", "centre", "admin"},
+    "visits.show": USERS,
+    "visits.edit": {"school", "centre", "admin"},
+    "visits.report": {"school", "centre", "admin"},
+    "visits.download": USERS,
+    "visits.publish": EDITORS,
+    "visits.to_roadmap": {"school", "centre", "admin"},
 }
 
 
@@ -329,6 +340,11 @@ def world(app, make_user, make_org, make_order):
     from .test_risks import create_profile, factor_id
     common.update(profile_id=lambda: create_profile(app, school.organization_id).id,
                   factor_id=factor_id())
+    # Visits: a fresh planned visit per request by school A's user as the curator of a new
+    # school; a fresh curatorship to end.
+    from .test_visits import create_visit, curate
+    common.update(visit_id=lambda: create_visit(app, school).id,
+                  curatorship_id=lambda: curate(school, make_org().id).id)
     # Notifications: a fresh one per request for each role's own user; a kept mail.
     from blueprints.core.notify import notify
     from models import OutgoingMail

@@ -85,7 +85,9 @@ def describe_accounts():
     names = {"centre": "МБУ «Центр развития образования»", "department": "Управление образования",
              1: f"МБОУ «{SCHOOLS[0][1]}»", 2: f"МБОУ «{SCHOOLS[1][1]}»",
              3: f"МБОУ «{SCHOOLS[2][1]}»", 4: f"МБОУ «{SCHOOLS[3][1]}»"}
-    return [(login, f"{ROLES[role]}: {names[key]}") for login, _, _, role, key in ACCOUNTS]
+    from ..visits.demo import CURATORS
+    return [(login, f"{ROLES[role]}: {names[key]}") for login, _, _, role, key in ACCOUNTS] + [
+        (login, f"Куратор: {org or names['centre']}") for login, _, _, org in CURATORS]
 
 
 def load_demo():
@@ -123,6 +125,7 @@ def _load_feature_demos():
     from ..programmes.demo import load_demo_programmes
     from ..risks.demo import load_demo_risks
     from ..roadmaps.demo import load_demo_roadmaps
+    from ..visits.demo import load_demo_visits
 
     load_demo_orders()
     load_demo_meetings()
@@ -132,3 +135,4 @@ def _load_feature_demos():
     load_demo_monitoring()
     load_demo_identification()
     load_demo_risks()
+    load_demo_visits()  # last: the curated schools come from the approved list, if any

@@ -36,7 +36,7 @@ AUTOSAVE_TEXTS = {
 def _may_fill(report, campaign):
     """The school (its own report: visibility already checked) or the centre, while the report
     is editable and the campaign collects."""
-    return (current_user.role in FILLERS and report.status in REPORT_EDITABLE
+    return (report.fillable_by(current_user) and report.status in REPORT_EDITABLE
             and campaign.status == "open")
 
 
@@ -51,10 +51,18 @@ def _with_campaign(report_id, lean=False):
     return report, report.campaign
 
 
+def _own_or_403(report):
+    """A curator reads the curated school's report (visible_to) but never writes it."""
+    if not report.fillable_by(current_user):
+        fail(403, "Отчёт заполняет сама школа или методический центр; куратор его только "
+                  "читает.")
+
+
 def _fillable_or_fail(report_id):
     """(report, campaign) for a save: 404 for another school's report, 409 with the reason
     when it cannot change now."""
     report, campaign = _with_campaign(report_id)
+    _own_or_403(report)
     if campaign.status != "open":
         fail(409, reports.CLOSED)
     if report.status not in REPORT_EDITABLE:
@@ -242,6 +250,7 @@ def report_remark_answer(remark_id):
     if remark is None:
         raise NotFound()
     report = report_or_404(remark.report_id)
+    _own_or_403(report)
     form = AnswerForm()
     if not form.validate():
         fail(422, " ".join(e for errors in form.errors.values() for e in errors))

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from models import (AuditLog, GeneratedDocument, Indicator, IndicatorRule, Organization,
+from models import (AuditLog, Curatorship, GeneratedDocument, Indicator, IndicatorRule, Organization,
                     Programme, ProgrammeComment, ProgrammeRevision, RiskFactor, NUMERIC_TYPES,
                     PROGRAMME_STATUSES, now)
 
@@ -300,6 +300,9 @@ def show(programme_id):
         if programme.is_editable else [],
         is_owner=current_user.organization_id == programme.school_id,
         can_review=current_user.role in REVIEWERS and programme.status == "submitted",
+        can_comment=programme.status == "submitted" and _may_comment(programme, current_user),
+        is_curator=current_user.role == "school" and current_user.organization_id !=
+        programme.school_id and Curatorship.curates(current_user, programme.school_id),
         open_count=services.open_comments(programme).count())
 
 
@@ -391,10 +394,27 @@ def agree(programme_id):
                        date.today())
 
 
+def _may_comment(programme, user):
+    """The centre on any programme, a curator on the programmes of the schools it curates."""
+    return user.role in REVIEWERS or (user.role == "school" and Curatorship.curates(
+        user, programme.school_id))
+
+
+def _commentable_or_404(programme_id):
+    """A programme the user may remark on: the centre (any), a curator (the curated school's,
+    read through visible_to); another school: 404 for a foreign one, 403 for its own."""
+    if current_user.role in REVIEWERS:
+        return _writable_or_404(programme_id)
+    programme = _programme_or_404(programme_id)
+    if not _may_comment(programme, current_user):
+        fail(403, "Замечания к программе пишут методический центр и куратор школы.")
+    return programme
+
+
 @bp.route("/<int:programme_id>/comments", methods=["POST"])
-@access(*REVIEWERS)
+@access(*REVIEWERS, "school")  # a school only as the curator of the programme's school
 def comment(programme_id):
-    programme = _writable_or_404(programme_id)
+    programme = _commentable_or_404(programme_id)
     form = CommentForm()
     section = S.BY_KEY.get(form.section.data)
     if section is None:
@@ -411,7 +431,8 @@ def comment(programme_id):
     try:
         services.add_comment(programme, section, form.field.data or "",
                              labels.get(form.field.data, section.heading), form.text.data,
-                             current_user.id)
+                             current_user.id,
+                             by="Центр" if current_user.role in REVIEWERS else "Куратор")
     except services.InvalidTransition as error:
         fail(409, str(error))
     audit("programme_commented", programme, details=f"{section.heading}: {form.text.data[:200]}")

@@ -146,7 +146,8 @@ def agree_programme(programme, centre_name, on_date):
                      "утверждение приказом управления образования.")
 
 
-def add_comment(programme, section, field, label, text, author):
+def add_comment(programme, section, field, label, text, author, by="Центр"):
+    """A remark of the centre (or, `by`="Куратор", of the school's curator)."""
     if programme.status != "submitted":
         raise InvalidTransition("Замечания пишут к программе на рассмотрении.")
     remark = review.add_remark(ProgrammeComment, {"programme": programme.id,
@@ -154,7 +155,7 @@ def add_comment(programme, section, field, label, text, author):
                                field, label, text, programme.revision, author)
     where = f"к полю «{label}»" if field else f"к разделу «{section.title}»"
     _tell_school(programme, "remark_added",
-                 f"Центр оставил замечание {where} программы «{programme.title}»: {text}",
+                 f"{by} оставил замечание {where} программы «{programme.title}»: {text}",
                  anchor=f"section-{section.key}")
     return remark
 

@@ -214,7 +214,7 @@ def _diagnosis_page(profile, form=None, answers=None, errors=None, message="", s
         if not groups or groups[-1][0].id != question.factor_id:
             groups.append((factors[question.factor_id], []))
         groups[-1][1].append(question)
-    editable = profile.is_fillable and current_user.role == "school"
+    editable = profile.is_fillable and profile.fillable_by(current_user)
     if form is None:
         form = DiagnosisForm(formdata=None, data={"version": str(profile.version),
                                                   "token": new_token()})
@@ -233,6 +233,8 @@ def diagnosis(profile_id):
 
 def _fillable_or_fail(profile_id):
     profile = profile_or_404(profile_id)
+    if not profile.fillable_by(current_user):
+        fail(403, "Самодиагностику заполняет сама школа; куратор её только читает.")
     if not profile.is_fillable:
         fail(409, f"Самодиагностика уже отправлена ({profile.status_label.lower()}): ответы не "
                   "меняются, пока центр не вернёт её школе.")
@@ -279,7 +281,7 @@ def diagnosis_save(profile_id):
 def diagnosis_autosave(profile_id):
     """htmx on each answer: keep the answers so far, answer the indicator."""
     profile = profile_or_404(profile_id)
-    if not profile.is_fillable:
+    if not profile.is_fillable or not profile.fillable_by(current_user):
         return autosave_status("locked", AUTOSAVE_TEXTS), 409
     form = DiagnosisForm()
     answers, errors = services.read_answers(profile.year, request.form)

@@ -1,0 +1,126 @@
+"""Curators and visits: the centre assigns a curator (a centre methodist or a staff member of a
+leader school) to a listed school for a period; the curator reads the school's records
+(`Curatorship.school_ids_for`, used by the other models' `visible_to`), plans visits and writes
+them up: what was seen, findings per risk factor, recommendations with deadlines."""
+from datetime import date
+
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from .base import BaseModel, now
+from .document import GeneratedDocument
+from .organization import Organization
+from .programme import RiskFactor
+from .roadmap import RoadmapActivity
+from .user import User
+
+VISIT_STATUSES = {
+    "planned": "Запланирован",
+    "written": "Справка составлена",
+    "registered": "Справка зарегистрирована",
+    "published": "Справка опубликована",
+}
+VISIT_EDITABLE = ("planned", "written")
+CURATOR_ROLES = ("centre", "school")  # a school user only of a leader school (may_curate)
+
+
+def may_curate(user):
+    """A centre methodist or a staff member of a leader school, with an active account."""
+    if user is None or not user.is_active:
+        return False
+    if user.role == "centre":
+        return True
+    return (user.role == "school" and user.organization_id is not None
+            and user.organization.is_leader)
+
+
+class Curatorship(BaseModel):
+    curator = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    school = ForeignKeyField(Organization, backref="+", on_delete="CASCADE")
+    date_from = DateField()
+    date_to = DateField()
+    assigned_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("curator", "date_to"), False), (("school", "date_to"), False))
+
+    def is_current(self, today=None):
+        today = today or date.today()
+        return self.date_from <= today <= self.date_to
+
+    @classmethod
+    def current(cls, today=None):
+        today = today or date.today()
+        return cls.select().where((cls.date_from <= today) & (cls.date_to >= today))
+
+    @classmethod
+    def school_ids_for(cls, user, today=None):
+        """A subquery of the schools `user` curates today: the one rule every model's
+        `visible_to` adds for reading («or the school is curated by this user now»)."""
+        today = today or date.today()
+        return cls.select(cls.school).where(
+            (cls.curator == user.id) & (cls.date_from <= today) & (cls.date_to >= today))
+
+    @classmethod
+    def curates(cls, user, school_id, today=None):
+        return cls.school_ids_for(user, today).where(cls.school == school_id).exists()
+
+
+class Visit(BaseModel):
+    school = ForeignKeyField(Organization, backref="+", on_delete="RESTRICT")
+    curator = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    visit_date = DateField()
+    purpose = TextField()
+    participants = TextField(default="")
+    lessons = TextField(default="")  # посещённые уроки, занятия
+    papers_checked = TextField(default="")
+    interviews = TextField(default="")  # беседы, собеседования
+    conclusion = TextField(default="")  # выводы
+    status = CharField(max_length=20, default="planned", index=True)
+    version = IntegerField(default=1)  # bumped by every save of the write-up
+    document = ForeignKeyField(GeneratedDocument, null=True, backref="+", on_delete="SET NULL")
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("curator", "visit_date"), False), (("school", "visit_date"), False))
+
+    @property
+    def status_label(self):
+        return VISIT_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_editable(self):
+        return self.status in VISIT_EDITABLE
+
+    @classmethod
+    def visible_to(cls, user):
+        """Staff read every visit; a curator (a school user too) only their own."""
+        query = cls.select(cls, Organization).join(Organization, on=(cls.school == Organization.id))
+        if not user.is_staff:
+            query = query.where(cls.curator == user.id)
+        return query
+
+
+class VisitFinding(BaseModel):
+    """What the visit found about one risk factor."""
+
+    visit = ForeignKeyField(Visit, backref="findings", on_delete="CASCADE")
+    risk_factor = ForeignKeyField(RiskFactor, backref="+", on_delete="RESTRICT")
+    text = TextField()
+
+    class Meta:
+        indexes = ((("visit", "risk_factor"), True),)
+
+
+class VisitRecommendation(BaseModel):
+    visit = ForeignKeyField(Visit, backref="recommendations", on_delete="CASCADE")
+    position = IntegerField()
+    text = TextField()
+    deadline_text = CharField(max_length=500)
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    responsible = CharField(max_length=500)
+    # The road-map activity it became («Добавить рекомендации в дорожную карту»).
+    activity = ForeignKeyField(RoadmapActivity, null=True, backref="+", on_delete="SET NULL")
