@@ -354,6 +354,40 @@ def test_published_list_recomputes_to_the_same_schools(app, login_as):
         assert name in page
 
 
+def test_an_approved_list_is_amended_by_a_new_run_and_order(app, login_as, make_org):
+    """Late results after the order: the centre computes again, the approved list stays in force
+    until the department registers the new order; the first stays on the site with its order."""
+    from blueprints.identification import services
+    first = create_published_run(app)
+    school = next(s for s in _listed(first.id) if s.startswith("МБОУ «Б»"))
+    with app.app_context(), db.connection_context():
+        b = Organization.get(Organization.short_name == school)
+        AssessmentResult.update(mark2=2, mark3=98).where(  # «Б» now below the thresholds
+            (AssessmentResult.school == b.id) & (AssessmentResult.year == YEAR)).execute()
+    centre = login_as("centre")
+    response = centre.post("/identification/run", data={
+        "year": str(YEAR), "methodology": str(first.methodology_id)})
+    assert response.status_code == 303
+    with db.connection_context():
+        second = IdentificationRun.select().order_by(IdentificationRun.id.desc()).first()
+        assert second.id != first.id and second.status == "draft"
+        assert IdentificationRun.get_by_id(first.id).status == "approved"
+        assert b.id in LowResultStatus.listed_ids(YEAR)  # in force until the new order
+    assert school not in _listed(second.id)
+    department = login_as("department", organization=make_org(kind="department"))
+    assert department.post(f"/identification/lists/{second.id}/order", data={
+        "order_date": f"{YEAR}-12-01", "heading": "О внесении изменений в перечень",
+        "signer_position": "Начальник", "signer_name": "Волков Михаил Евгеньевич"}
+    ).status_code == 303
+    with db.connection_context():
+        assert IdentificationRun.get_by_id(first.id).status == "superseded"
+        assert IdentificationRun.get_by_id(second.id).status == "approved"
+        assert b.id not in LowResultStatus.listed_ids(YEAR)
+        assert [r.is_low_result for r in LowResultStatus.history(b)][:2] == [False, True]
+        assert services.latest_run(YEAR).id == second.id
+    assert app.test_client().get(f"/identification/public/{first.id}").status_code == 200
+
+
 def test_public_page_of_an_unpublished_list_is_404(app, login_as):
     create_schools(STORY)
     methodology = create_methodology()

@@ -1,7 +1,6 @@
 """Identification of low-result schools: methodologies, the school context of a year, running a
 methodology (the list with its explanations), changes by hand, the approving order and the
 public page of a published list with its methodology."""
-from collections import OrderedDict
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from models import (CONTEXT_SHARES, CRITERION_KINDS, GeneratedDocument, Identifi
                     IdentificationRun, Methodology, current_school_year, school_year)
 
 from ..auth.access import ANONYMOUS, STAFF, access
+from ..core import cache
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
@@ -211,7 +211,6 @@ def run():
 
 # Rendered tables of list pages by (run, its version, filter, page, may edit): a list changes
 # only through services (which bump the run's version), so a page is rendered once per worker.
-_TABLES = OrderedDict()
 TABLES_KEPT = 256
 
 
@@ -222,16 +221,14 @@ def _key(run, show, number, can_edit):
             number, can_edit)
 
 
-def _table(run, page, show, can_edit):
-    key = _key(run, show, page.number, can_edit)
-    html = _TABLES.get(key)
-    if html is None:
-        html = Markup(render_template("identification/_list_rows.html", run=run, page=page,
+def _table(run, page, show, can_edit, query):
+    """The rendered rows of `page`; the rows are read from the database only on a miss."""
+    def render():
+        page.items = list(query.paginate(page.number, PER_PAGE))
+        return Markup(render_template("identification/_list_rows.html", run=run, page=page,
                                       can_edit=can_edit))
-        _TABLES[key] = html
-        while len(_TABLES) > TABLES_KEPT:
-            _TABLES.popitem(last=False)
-    return html
+    return cache.store("identification lists", TABLES_KEPT, max_age=3600).get_or_compute(
+        _key(run, show, page.number, can_edit), render)
 
 
 @bp.route("/lists/<int:run_id>")
@@ -247,11 +244,10 @@ def list_page(run_id):
     total = query.count()
     pages = max(1, -(-total // PER_PAGE))
     number = min(max(1, number or 1), pages)
-    page = Page([] if _key(run, show, number, can_edit) in _TABLES else list(query.paginate(number, PER_PAGE)), number,
-                PER_PAGE, total)
+    page = Page([], number, PER_PAGE, total)
     methodology = Methodology.get_by_id(run.methodology_id)
     return render_template("identification/list.html", run=run, page=page, show=show,
-                           table=_table(run, page, show, can_edit),
+                           table=_table(run, page, show, can_edit, query),
                            filters=services.FILTERS, methodology=methodology,
                            criteria=methodology_plain(methodology)["criteria"],
                            document=(GeneratedDocument.get_or_none(
@@ -379,8 +375,9 @@ def public(run_id):
     """A published list with the methodology that produced it (the public site)."""
     run = (IdentificationRun.select(IdentificationRun).join(
         GeneratedDocument, on=(IdentificationRun.document == GeneratedDocument.id))
-        .where((IdentificationRun.id == run_id) & (IdentificationRun.status == "approved")
-               & (GeneratedDocument.status == "published")).first())
+        # An approved list later amended by a new order stays on the site with its order.
+        .where((IdentificationRun.id == run_id) & (GeneratedDocument.status == "published"))
+        .first())
     if run is None:
         raise NotFound()
     methodology = Methodology.get_by_id(run.methodology_id)

@@ -122,16 +122,14 @@ def missing_message(missing, year, everyone=False):
 
 def run_methodology(methodology, year, author):
     """Compute and save the list of `year` (the earlier drafts of the year are replaced); the
-    methodology is frozen. Refuses when data are missing."""
+    methodology is frozen. Refuses when data are missing. A year whose list is approved may be
+    computed again (late results, a new version of the methodology): the approved list stays in
+    force until the department registers an order on the new one."""
     outcome = compute(methodology, year)
     if outcome["missing"]:
         everyone = not AssessmentResult.select().where(AssessmentResult.year == year).exists()
         raise IdentificationError(missing_message(outcome["missing"], year, everyone))
     with db.atomic():
-        if IdentificationRun.select().where((IdentificationRun.year == year)
-                                            & (IdentificationRun.status == "approved")).exists():
-            raise IdentificationError(f"Перечень на {year}/{year + 1} учебный год уже утверждён "
-                                      "приказом: новый расчёт не нужен.")
         IdentificationRun.update(status="superseded", version=IdentificationRun.version + 1).where(
             (IdentificationRun.year == year) & (IdentificationRun.status == "draft")).execute()
         Methodology.update(is_frozen=True).where(Methodology.id == methodology.id).execute()
@@ -233,6 +231,10 @@ def approve(run, order, author, organization):
             (IdentificationRun.id == run.id) & (IdentificationRun.status == "draft")).execute()
         if not moved:
             raise IdentificationError("Перечень только что утвердил другой пользователь.")
+        # The list approved before for the year (if any) gives way: the new order amends it.
+        IdentificationRun.update(status="superseded", version=IdentificationRun.version + 1).where(
+            (IdentificationRun.year == run.year) & (IdentificationRun.status == "approved")
+            & (IdentificationRun.id != run.id)).execute()
         for row in IdentificationRow.select().where(IdentificationRow.run == run.id):
             set_status(row.school_id, run.year, row.listed, source="order",
                        reason=f"Приказ № {document.number}"
