@@ -476,3 +476,11 @@ def test_school_context_import_all_or_nothing(app, login_as):
         assert rows["МБОУ «А»"].is_rural and float(rows["МБОУ «А»"].low_income) == 12.5
         assert not rows["МБОУ «Б»"].is_rural and rows["МБОУ «Б»"].students == 500
     assert client.get("/identification/context/template.xlsx").status_code == 200
+
+
+def test_the_programmes_deadline_is_never_before_the_order():
+    from blueprints.identification.documents import list_order
+    autumn = list_order("Управление образования", date(YEAR, 9, 12), YEAR)
+    winter = list_order("Управление образования", date(YEAR, 12, 1), YEAR)
+    assert autumn["clauses"][1]["deadline"] == f"до 01.11.{YEAR}"
+    assert winter["clauses"][1]["deadline"] == f"до 31.01.{YEAR + 1}"

@@ -3,7 +3,7 @@ educational results for a school year («Об утверждении переч�
 с низкими образовательными результатами …»). An order (the order doctype makes its context)
 with two annexes: the list with the criteria each school met and the numbers behind them, and
 the methodology that produced it."""
-from datetime import date
+from datetime import date, timedelta
 
 from models import IdentificationRow, Methodology, Organization, school_year
 
@@ -21,6 +21,15 @@ def _centre_name():
     centre = (Organization.select(Organization.short_name).where(Organization.kind == "centre")
               .order_by(Organization.id).first())
     return centre.short_name if centre is not None else ""
+
+
+def _programme_deadline(year, on_date):
+    """1 November of the school year; for an order after that (an amended list), two months
+    from the order, not a date already past."""
+    deadline = date(year, 11, 1)
+    if on_date and on_date >= deadline - timedelta(days=30):
+        deadline = on_date + timedelta(days=61)
+    return deadline
 
 
 def list_order(organization_name, on_date, year, signer_position="", signer_name="",
@@ -47,7 +56,7 @@ def list_order(organization_name, on_date, year, signer_position="", signer_name
             {"level": 0, "text": "Руководителям общеобразовательных организаций, включённых в "
                                  "перечень, разработать (актуализировать) программы повышения "
                                  "качества образования", "executor": "",
-             "deadline": f"до {date_num(date(year, 11, 1))}"},
+             "deadline": f"до {date_num(_programme_deadline(year, on_date))}"},
             {"level": 0, "text": f"{centre} обеспечить методическое сопровождение "
                                  "общеобразовательных организаций, включённых в перечень",
              "executor": "", "deadline": f"в течение {label} учебного года"},
