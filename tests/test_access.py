@@ -212,6 +212,7 @@ POLICY = {
     "identification.methodology_edit": EDITORS,
     "identification.context": EDITORS,
     "identification.context_import": EDITORS,
+    "identification.context_import_confirm": EDITORS,
     "identification.context_template": EDITORS,
     "identification.run": EDITORS,
     "identification.list_page": STAFF,

@@ -2,6 +2,7 @@
 its explanations and refusals, changes by hand, the approving order and the statuses it sets,
 publication, the recomputation of the published list, the inbox."""
 import json
+import re
 import time
 from datetime import date
 
@@ -470,7 +471,14 @@ def test_school_context_import_all_or_nothing(app, login_as):
     response = client.post(f"/identification/context/import?year={YEAR}",
                            data={"file": (io.BytesIO(good), "context.xlsx")},
                            content_type="multipart/form-data")
-    assert response.status_code == 303
+    preview = response.get_data(as_text=True)
+    assert response.status_code == 200 and "будут записаны данные школ — 2" in preview
+    assert "12,5" in preview and db_fingerprint() == before  # shown, not saved yet
+    token = re.search(r'/identification/context/import/([A-Za-z0-9_-]{20,40})"', preview).group(1)
+    assert login_as("centre").post(f"/identification/context/import/{token}").status_code == 303
+    with db.connection_context():  # another user's preview is not theirs to confirm
+        assert not SchoolContext.select().exists()
+    assert client.post(f"/identification/context/import/{token}").status_code == 303
     with db.connection_context():
         rows = {c.school.short_name: c for c in SchoolContext.select()}
         assert rows["МБОУ «А»"].is_rural and float(rows["МБОУ «А»"].low_income) == 12.5

@@ -2,6 +2,7 @@
 methodology (the list with its explanations), changes by hand, the approving order and the
 public page of a published list with its methodology."""
 from datetime import date
+from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,6 +20,7 @@ from ..core.errors import fail
 from ..core.filters import place_of
 from ..core.forms import ConfirmForm, choices
 from ..core.pagination import Page
+from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
 from ..documents import api as documents
 from ..documents.requisites import order_issuer
@@ -162,18 +164,48 @@ def context_import():
                 rows, problems = context_import_module.read(upload[1])
             except context_import_module.ImportProblem as problem:
                 problems = [str(problem)]
-            if not problems:
-                count = services.save_contexts(year, rows, current_user.id)
-                audit("school_context_saved", None,
-                      details=f"{school_year(year)}: {count} школ из файла {upload[0]}")
-                flash(f"Загружено из файла: {count} школ.", "success")
-                return redirect(url_for("identification.context", year=year), code=303)
+            if not problems:  # shown first; saved only when the user confirms
+                plain = {str(school): {k: str(v) if isinstance(v, Decimal) else v
+                                       for k, v in values.items()}
+                         for school, values in rows.items()}
+                token = save_pending(current_app.config["STORAGE_DIR"], current_user.id,
+                                     upload[0], {"year": year, "rows": plain})
+                return _context_preview(year, plain, token, upload[0])
     problems = problems or form.file.errors or ["Выберите файл .xlsx."]
     year_form.year.data = str(year)
     return render_template("identification/context.html", schools=services.schools(),
                            saved=services.contexts_of(year), errors={}, values=None, year=year,
                            years=year_form, form=ContextSaveForm(), upload=form,
                            problems=problems, shares=CONTEXT_SHARES), 422
+
+
+def _context_preview(year, rows, token, filename):
+    schools = [s for s in services.schools() if str(s.id) in rows]
+    return render_template("identification/context_preview.html", year=year, rows=rows,
+                           schools=schools, saved=services.contexts_of(year), token=token,
+                           filename=filename, shares=CONTEXT_SHARES, form=ConfirmForm())
+
+
+@bp.route("/context/import/<token>", methods=["POST"])
+@access(*EDITORS)
+def context_import_confirm(token):
+    """Save the previewed file: every school of it, or none."""
+    folder = current_app.config["STORAGE_DIR"]
+    pending = load_pending(folder, current_user.id, token)
+    if pending is None or not ConfirmForm().validate_on_submit():
+        flash("Предпросмотр устарел. Загрузите файл ещё раз.", "warning")
+        return redirect(url_for("identification.context"), code=303)
+    year = pending["data"]["year"]
+    known = {s.id for s in services.schools()}  # a school deleted since the upload is skipped
+    rows = {int(school): {k: Decimal(v) if k in CONTEXT_SHARES else v
+                          for k, v in values.items()}
+            for school, values in pending["data"]["rows"].items() if int(school) in known}
+    count = services.save_contexts(year, rows, current_user.id)
+    drop_pending(folder, token)
+    audit("school_context_saved", None,
+          details=f"{school_year(year)}: {count} школ из файла {pending['filename']}")
+    flash(f"Загружено из файла: {count} школ.", "success")
+    return redirect(url_for("identification.context", year=year), code=303)
 
 
 @bp.route("/context/template.xlsx")
