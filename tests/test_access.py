@@ -251,6 +251,7 @@ POLICY = {
     "visits.plan": {"school", "centre", "admin"},
     "visits.show": USERS,
     "visits.edit": {"school", "centre", "admin"},
+    "visits.delete": {"school", "centre", "admin"},
     "visits.report": {"school", "centre", "admin"},
     "visits.download": USERS,
     "visits.publish": EDITORS,

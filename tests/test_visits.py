@@ -280,6 +280,40 @@ def test_a_curator_plans_writes_up_and_registers_a_visit(app, people, login_as):
         assert GeneratedDocument.get_by_id(document.id).status == "published"
 
 
+def test_a_visit_that_did_not_take_place_is_cancelled_but_a_registered_one_stays(
+        app, people, login_as):
+    curate(people["curator"], people["school"].organization_id)
+    client = login_as(people["curator"])
+    with db.connection_context():
+        curatorship = Curatorship.get(Curatorship.curator == people["curator"].id)
+    for purpose in ("Не состоялся", "Состоялся"):
+        client.post("/visits/new", data={"curatorship": str(curatorship.id),
+                                         "visit_date": str(TODAY), "purpose": purpose,
+                                         "participants": "Куратор"})
+    with db.connection_context():
+        cancelled = Visit.get(Visit.purpose == "Не состоялся")
+        kept = Visit.get(Visit.purpose == "Состоялся")
+    confirm = client.get(f"/visits/{cancelled.id}/delete").get_data(as_text=True)
+    assert "Отменить выезд в" in confirm and "Да, отменить выезд" in confirm
+    assert client.post(f"/visits/{cancelled.id}/delete").status_code == 303
+    assert client.post(f"/visits/{kept.id}/edit", data=_report_form(kept)).status_code == 303
+    assert client.post(f"/visits/{kept.id}/report").status_code == 303
+    assert client.post(f"/visits/{kept.id}/delete").status_code == 409
+    with db.connection_context():
+        assert Visit.get_or_none(Visit.id == cancelled.id) is None
+        assert Visit.get_by_id(kept.id).status == "registered"
+    # The visited school does not cancel its curator's visits.
+    client.post("/visits/new", data={"curatorship": str(curatorship.id),
+                                     "visit_date": str(TODAY), "purpose": "Следующий",
+                                     "participants": "Куратор"})
+    with db.connection_context():
+        planned = Visit.get(Visit.purpose == "Следующий")
+    school = login_as(people["school"])
+    assert school.post(f"/visits/{planned.id}/delete").status_code in (403, 404)
+    with db.connection_context():
+        assert Visit.get_or_none(Visit.id == planned.id) is not None
+
+
 def test_bad_write_ups_are_refused_whole(app, people, login_as):
     visit = create_visit(app, people["curator"], people["school"].organization_id)
     client = login_as(people["curator"])

@@ -252,6 +252,33 @@ def edit(visit_id):
     return redirect(url_for("visits.show", visit_id=visit.id), code=303)
 
 
+@bp.route("/<int:visit_id>/delete", methods=["GET", "POST"])
+@access(*WRITERS)
+def delete(visit_id):
+    """Cancel a visit that did not take place (or drop a report never registered): a
+    registered report stays, it is a document of the register."""
+    visit = _writable_or_404(visit_id)
+    if not visit.is_editable:
+        fail(409, "Справка по выезду зарегистрирована: отменить выезд нельзя.")
+    form = ConfirmForm()
+    label = f"{visit.school.short_name}, {visit.visit_date:%d.%m.%Y}"
+    if form.validate_on_submit():
+        try:
+            services.delete_visit(visit)
+        except services.VisitError as error:
+            _fail_on(error)
+        audit("visit_deleted", None, details=label)
+        flash(f"Выезд отменён: {label}.", "success")
+        return redirect(url_for("visits.index"), code=303)
+    return render_template(
+        "core/confirm.html", form=form, heading=f"Отменить выезд в {label}?", details="",
+        button="Да, отменить выезд",
+        warning="Выезд, его справка (не зарегистрированная) и рекомендации будут удалены. "
+                "Мероприятия, уже добавленные в дорожную карту, останутся в ней.",
+        action=url_for("visits.delete", visit_id=visit.id),
+        cancel=url_for("visits.show", visit_id=visit.id))
+
+
 @bp.route("/<int:visit_id>/report", methods=["POST"])
 @access(*WRITERS)
 def report(visit_id):

@@ -5,6 +5,7 @@ from datetime import date
 from models import (Curatorship, LowResultStatus, Organization, RiskFactor, Roadmap, User, Visit,
                     VisitFinding, VisitRecommendation, current_school_year, db, may_curate, now)
 from models.roadmap import add_activities
+from models.visit import VISIT_EDITABLE
 
 from ..core.deadlines import read_deadline
 from ..documents import api as documents
@@ -158,6 +159,16 @@ def save_report(visit, values, findings, rows, version):
                 starts_on=deadline.start, ends_on=deadline.end,
                 activity=added.get((row["text"], row["deadline_text"], row["responsible"])))
     return Visit.get_by_id(visit.id)
+
+
+def delete_visit(visit):
+    """Remove a visit whose report is not registered (its findings and recommendations go with
+    it); a report registered meanwhile stays."""
+    with db.atomic():
+        deleted = Visit.delete().where((Visit.id == visit.id)
+                                       & Visit.status.in_(VISIT_EDITABLE)).execute()
+    if not deleted:
+        raise VisitError("Справку по этому выезду уже зарегистрировали: обновите страницу.", 409)
 
 
 def report_title(visit):
