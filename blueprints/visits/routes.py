@@ -111,17 +111,24 @@ def curators():
     rows = list(Curatorship.select().where(Curatorship.date_to >= date.today())
                 .order_by(Curatorship.date_from))
     return render_template("visits/curators.html", form=form, rows=rows, year=school_year(year),
-                           listed=len(form.school.choices) - 1, confirm=ConfirmForm(),
+                           listed=len(form.school.choices) - 1,
                            today=date.today()), status
 
 
-@bp.route("/curators/<int:curatorship_id>/end", methods=["POST"])
+@bp.route("/curators/<int:curatorship_id>/end", methods=["GET", "POST"])
 @access(*EDITORS)
 def end_curatorship(curatorship_id):
     curatorship = get_visible_or_404(Curatorship.select(), Curatorship, curatorship_id)
-    if not ConfirmForm().validate_on_submit():
-        fail(400, "Форма устарела: обновите страницу.")
     who = f"{curatorship.curator.full_name} — {curatorship.school.short_name}"
+    form = ConfirmForm()
+    if not form.validate_on_submit():  # the page asks first: the curator loses the reading
+        return render_template(
+            "core/confirm.html", form=form, heading=f"Прекратить кураторство: {who}?",
+            details="", button="Да, прекратить",
+            warning="С сегодняшнего дня куратор больше не видит программу, дорожную карту, "
+                    "отчёты и рисковый профиль школы; его выезды и справки сохранятся.",
+            action=url_for("visits.end_curatorship", curatorship_id=curatorship.id),
+            cancel=url_for("visits.curators")), 200 if request.method == "GET" else 400
     services.end_curatorship(curatorship)
     audit("curator_ended", curatorship, details=who)
     flash(f"Кураторство прекращено: {who}.", "success")
