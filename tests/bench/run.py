@@ -267,12 +267,12 @@ def main(batch_only=False):
         print(f"road map import, 300-activity .docx (parse + save): {import_seconds * 1000:.0f} ms "
               f"(best of 3; target < 2 s)")
         bare = results[cases[3][0]][0]
-        for name, _, _ in cases[:2]:
-            rate, _, p95, _ = results[name]
-            ok = rate / bare >= 0.6 and p95 < 100
-            print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
-                  f"(target >= 0.60 and p95 < 100 ms: {'met' if ok else 'NOT met'})")
-        for name, _, _ in homes:  # issue 13: the inbox stays fast with 500 schools
+        name = cases[0][0]  # the directory against the bare page
+        rate, _, p95, _ = results[name]
+        ok = rate / bare >= 0.6 and p95 < 100
+        print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
+              f"(target >= 0.60 and p95 < 100 ms: {'met' if ok else 'NOT met'})")
+        for name, _, _ in [cases[1], *homes]:  # issue 13: the inbox stays fast, 500 schools
             rate, _, p95, errors = results[name]
             print(f"{name} app/bare: {rate / bare:.2f}, p95 {p95:.1f} ms  "
                   f"(target p95 < 100 ms: {'met' if p95 < 100 and not errors else 'NOT met'})")
