@@ -13,8 +13,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .parts import (CENTER, LEFT, RIGHT, build_order, grid_table, keep_row_whole, new_document,
-                    para, save, section_heading, signature_line, tag, two_column_line)
+from .parts import (CENTER, LEFT, build_order, grid_table, keep_row_whole, new_document, note_head,
+                    para, paragraphs, save, section_heading, signature_line, tag)
 
 TABLE_SIZE = 12  # pt, tables
 NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 5.6),
@@ -27,12 +27,6 @@ def build_order_monitoring_results():
     build_order("order_monitoring_results.docx", annex_columns=[
         ("№ п/п", 1.1), ("Общеобразовательная организация", 7.0),
         ("Показатели хуже пороговых значений", 8.4)])
-
-
-def _paragraphs(doc, name):
-    tag(doc, f"{{%p for text in {name} %}}")
-    para(doc, "{{ text }}")
-    tag(doc, "{%p endfor %}")
 
 
 def _table_style(doc):
@@ -66,18 +60,9 @@ def _plain_cells(row, style):
 def build_analytical_note():
     doc = new_document()
     table_text = _table_style(doc)
-    tag(doc, "{%p if is_draft %}")
-    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if organization_name %}")
-    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
-    tag(doc, "{%p endif %}")
-    para(doc, "АНАЛИТИЧЕСКАЯ СПРАВКА", align=CENTER, bold=True, indent=0, keep_next=True)
-    para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
-         keep_next=True)
-    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
+    note_head(doc, "АНАЛИТИЧЕСКАЯ СПРАВКА", "{{ heading }}")
     section_heading(doc, "1. Общие сведения", space_before=18)
-    _paragraphs(doc, "general")
+    paragraphs(doc, "general")
     section_heading(doc, "2. Результаты мониторинга")
     tag(doc, "{%p for section in sections %}")
     tag(doc, "{%p if section.heading %}")
@@ -118,9 +103,9 @@ def build_analytical_note():
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     section_heading(doc, "3. Анализ результатов")
-    _paragraphs(doc, "analysis")
+    paragraphs(doc, "analysis")
     section_heading(doc, "4. Выводы")
-    _paragraphs(doc, "conclusions")
+    paragraphs(doc, "conclusions")
     section_heading(doc, "5. Рекомендации")
     # The last recommendation stays on the signature's page.
     tag(doc, "{%p for text in recommendations %}")

@@ -14,24 +14,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from .parts import (CENTER, LEFT, cell_text, draft_mark, grid_table, keep_row_whole, new_document,
-                    para, repeat_header, save, section_heading, signature_line, tag,
-                    two_column_line)
+from .parts import (CENTER, LEFT, cell_text, grid_table, keep_row_whole, new_document, note_head,
+                    para, paragraphs, repeat_header, save, section_heading, signature_line, tag)
 
 TABLE_SIZE = 12  # pt
-
-
-def _paragraphs(doc, name, last_keeps=False):
-    tag(doc, f"{{%p for text in {name} %}}")
-    if last_keeps:  # the last one stays on the signature's page
-        tag(doc, "{%p if loop.last %}")
-        para(doc, "{{ text }}", keep_next=True)
-        tag(doc, "{%p else %}")
-        para(doc, "{{ text }}")
-        tag(doc, "{%p endif %}")
-    else:
-        para(doc, "{{ text }}")
-    tag(doc, "{%p endfor %}")
 
 
 def _signature(doc):
@@ -42,15 +28,7 @@ def _signature(doc):
 
 def build_risk_profile():
     doc = new_document()
-    draft_mark(doc)
-    tag(doc, "{%p if organization_name %}")
-    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
-    tag(doc, "{%p endif %}")
-    para(doc, "РИСКОВЫЙ ПРОФИЛЬ", align=CENTER, bold=True, indent=0, keep_next=True)
-    para(doc, "{{ school_name }}", align=CENTER, bold=True, indent=0, keep_next=True)
-    para(doc, "{{ year_text }}", align=CENTER, bold=True, indent=0, space_after=12,
-         keep_next=True)
-    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
+    note_head(doc, "РИСКОВЫЙ ПРОФИЛЬ", "{{ school_name }}", "{{ year_text }}")
     tag(doc, "{%p if basis %}")
     para(doc, "{{ basis }}", space_before=12)
     tag(doc, "{%p endif %}")
@@ -113,16 +91,9 @@ def _marks_table(doc):
 
 def build_risk_summary():
     doc = new_document()
-    draft_mark(doc)
-    tag(doc, "{%p if organization_name %}")
-    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
-    tag(doc, "{%p endif %}")
-    para(doc, "СВОДНАЯ СПРАВКА", align=CENTER, bold=True, indent=0, keep_next=True)
-    para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
-         keep_next=True)
-    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
+    note_head(doc, "СВОДНАЯ СПРАВКА", "{{ heading }}")
     section_heading(doc, "1. Общие сведения", space_before=18)
-    _paragraphs(doc, "general")
+    paragraphs(doc, "general")
     section_heading(doc, "2. Уровни рисков по общеобразовательным организациям")
     para(doc, "Таблица 1 — Уровни факторов риска по общеобразовательным организациям",
          align=LEFT, size=TABLE_SIZE, indent=0, keep_next=True)
@@ -148,7 +119,7 @@ def build_risk_summary():
     para(doc, "{{ figure.image }}", align=CENTER, indent=0, space_before=12, keep_next=True)
     para(doc, "{{ figure.caption }}", align=CENTER, size=TABLE_SIZE, indent=0, space_after=6)
     section_heading(doc, "4. Выводы")
-    _paragraphs(doc, "conclusions", last_keeps=True)
+    paragraphs(doc, "conclusions", last_keeps=True)
     _signature(doc)
     save(doc, "risk_summary.docx")
 

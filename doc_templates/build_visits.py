@@ -6,21 +6,10 @@ requisites as the analytical note: the organisation, «СПРАВКА», the hea
 head's «Со справкой ознакомлен(а)» kept together with the last lines of the conclusions."""
 from docx.shared import Cm
 
-from .parts import (CENTER, LEFT, RIGHT, grid_table, keep_row_whole, new_document, para, save,
-                    signature_line, tag, two_column_line)
+from .parts import (LEFT, grid_table, keep_row_whole, new_document, note_head, para, paragraphs,
+                    save, section_heading, signature_line, tag)
 
 TABLE_SIZE = 12
-
-
-def _heading(doc, text, space_before=12):
-    return para(doc, text, align=CENTER, bold=True, indent=0, space_before=space_before,
-                space_after=6, keep_next=True)
-
-
-def _paragraphs(doc, name):
-    tag(doc, f"{{%p for text in {name} %}}")
-    para(doc, "{{ text }}")
-    tag(doc, "{%p endfor %}")
 
 
 def _table(doc, columns, loop, cells):
@@ -37,19 +26,10 @@ def _table(doc, columns, loop, cells):
 
 def build_visit_report():
     doc = new_document()
-    tag(doc, "{%p if is_draft %}")
-    para(doc, "ПРОЕКТ", align=RIGHT, bold=True, size=12, indent=0)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if organization_name %}")
-    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
-    tag(doc, "{%p endif %}")
-    para(doc, "СПРАВКА", align=CENTER, bold=True, indent=0, keep_next=True)
-    para(doc, "{{ heading }}", align=CENTER, bold=True, indent=0, space_after=12,
-         keep_next=True)
-    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
-    _heading(doc, "1. Общие сведения", space_before=18)
-    _paragraphs(doc, "general")
-    _heading(doc, "2. Что изучено в ходе выезда")
+    note_head(doc, "СПРАВКА", "{{ heading }}")
+    section_heading(doc, "1. Общие сведения", space_before=18)
+    paragraphs(doc, "general")
+    section_heading(doc, "2. Что изучено в ходе выезда")
     tag(doc, "{%p for part in seen %}")
     para(doc, "{{ part.title }}", align=LEFT, bold=True, indent=1.25, space_before=6,
          space_after=3, keep_next=True)
@@ -57,14 +37,14 @@ def build_visit_report():
     para(doc, "{{ text }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    _heading(doc, "3. Выявленное по факторам риска")
+    section_heading(doc, "3. Выявленное по факторам риска")
     tag(doc, "{%p if findings %}")
     _table(doc, (("№ п/п", 1.2), ("Фактор риска", 6.0), ("Что выявлено", 9.3)), "findings",
            ["{{ row.number }}", "{{ row.factor }}", "{{ row.text }}"])
     tag(doc, "{%p else %}")
     para(doc, "Признаков факторов риска в ходе выезда не выявлено.")
     tag(doc, "{%p endif %}")
-    _heading(doc, "4. Рекомендации")
+    section_heading(doc, "4. Рекомендации")
     tag(doc, "{%p if recommendations %}")
     _table(doc, (("№ п/п", 1.2), ("Рекомендация", 7.8), ("Срок", 3.2), ("Ответственный", 4.3)),
            "recommendations", ["{{ row.number }}", "{{ row.text }}", "{{ row.deadline }}",
@@ -72,7 +52,7 @@ def build_visit_report():
     tag(doc, "{%p else %}")
     para(doc, "Рекомендаций нет.")
     tag(doc, "{%p endif %}")
-    _heading(doc, "5. Выводы")
+    section_heading(doc, "5. Выводы")
     # The last paragraph of the conclusions stays on the signatures' page.
     tag(doc, "{%p for text in conclusions %}")
     tag(doc, "{%p if loop.last %}")

@@ -110,6 +110,35 @@ def draft_mark(doc):
     tag(doc, "{%p endif %}")
 
 
+def paragraphs(doc, name, last_keeps=False):
+    """A paragraph per text of the list `name`; `last_keeps` keeps the last one on the page of
+    what follows (a signature)."""
+    tag(doc, f"{{%p for text in {name} %}}")
+    if last_keeps:
+        tag(doc, "{%p if loop.last %}")
+        para(doc, "{{ text }}", keep_next=True)
+        tag(doc, "{%p else %}")
+        para(doc, "{{ text }}")
+        tag(doc, "{%p endif %}")
+    else:
+        para(doc, "{{ text }}")
+    tag(doc, "{%p endfor %}")
+
+
+def note_head(doc, title, *lines):
+    """The head of a note (справка, профиль): «ПРОЕКТ» while a draft, the organisation, the
+    title in capitals and its `lines` (Jinja expressions), then the date and the number."""
+    draft_mark(doc)
+    tag(doc, "{%p if organization_name %}")
+    para(doc, "{{ organization_name }}", align=CENTER, bold=True, indent=0, space_after=12)
+    tag(doc, "{%p endif %}")
+    para(doc, title, align=CENTER, bold=True, indent=0, keep_next=True)
+    for index, line in enumerate(lines, 1):
+        para(doc, line, align=CENTER, bold=True, indent=0, keep_next=True,
+             space_after=12 if index == len(lines) else 0)
+    two_column_line(doc, "{{ date_text }}", "№ {{ number_text }}")
+
+
 def page_break(doc):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
