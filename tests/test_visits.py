@@ -437,6 +437,15 @@ def test_recommendations_become_road_map_activities_in_one_step(app, people, log
 
     assert client.post(f"/visits/{visit.id}/to-roadmap",
                        data={"roadmap": "999999"}).status_code == 422
+    with db.connection_context():  # another school's own map is not the curator's to add to
+        foreign = Roadmap.create(title="Дорожная карта другой школы",
+                                 organization=people["other"].organization_id,
+                                 period_start=YEAR, period_end=YEAR + 1)
+    assert "Дорожная карта другой школы" not in page
+    assert "Дорожная карта другой школы" not in client.get(
+        f"/visits/{visit.id}/to-roadmap").get_data(as_text=True)
+    assert client.post(f"/visits/{visit.id}/to-roadmap",
+                       data={"roadmap": str(foreign.id)}).status_code == 422
     response = client.post(f"/visits/{visit.id}/to-roadmap", data={"roadmap": str(roadmap.id)})
     assert response.status_code == 303
     with db.connection_context():

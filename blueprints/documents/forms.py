@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from models.document import STATUSES
 
+from ..core.filters import place_of
 from ..core.forms import BaseForm, choices, strip, text_field
 
 
@@ -42,6 +43,17 @@ class OrderRequisitesForm(BaseForm):
     signer_position = text_field("Должность подписывающего", 200, required=True)
     signer_name = text_field("ФИО подписывающего", 200, required=True)
     executor_note = text_field("Исполнитель (внизу документа)", 300)
+
+    def order(self, build, issuer, *args):
+        """The order `build` makes (a feature's order builder: issuer's name, date, `args`,
+        signer's position and name, place=, executor_note=) with this form's requisites, its
+        heading and preamble as the user wrote them."""
+        order = build(issuer.full_name if issuer else "", self.order_date.data, *args,
+                      self.signer_position.data, self.signer_name.data,
+                      place=place_of(issuer.address) if issuer else "",
+                      executor_note=self.executor_note.data or "")
+        order.update(heading=self.heading.data, preamble=self.preamble.data or "")
+        return order
 
     def validate_order_date(self, field):
         if field.data and not 2000 <= field.data.year <= 2100:

@@ -17,7 +17,6 @@ from ..core import cache
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
-from ..core.filters import place_of
 from ..core.forms import ConfirmForm, choices
 from ..core.pagination import Page
 from ..core.pending import drop_pending, load_pending, save_pending
@@ -333,15 +332,6 @@ def row_change(run_id, list_row_id):
 
 # --- the approving order ----------------------------------------------------------------------
 
-def _order_from(form, year, issuer):
-    order = list_order(issuer.full_name if issuer else "", form.order_date.data, year,
-                       form.signer_position.data, form.signer_name.data,
-                       place=place_of(issuer.address) if issuer else "",
-                       executor_note=form.executor_note.data or "")
-    order.update(heading=form.heading.data, preamble=form.preamble.data or "")
-    return order
-
-
 @bp.route("/lists/<int:run_id>/order", methods=["GET", "POST"])
 @access(*STAFF)
 def order(run_id):
@@ -361,7 +351,7 @@ def order(run_id):
             "executor_note")})
     may_register = current_user.role in REGISTRARS
     if request.method == "POST" and form.validate():
-        record = {"order": _order_from(form, run.year, issuer), "run": run}
+        record = {"order": form.order(list_order, issuer, run.year), "run": run}
         if request.form.get("preview"):
             return send_bytes(documents.render(services.DOCTYPE, record),
                               f"Проект приказа об утверждении перечня {run.year}-"

@@ -10,7 +10,7 @@ from ..auth.access import ALL_USERS, STAFF, access
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
-from ..core.filters import date_num, place_of, plural_ru
+from ..core.filters import date_num, plural_ru
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
@@ -165,13 +165,7 @@ def _issuer():
 
 def _order_from(form, campaign, issuer):
     record = service.order_record(campaign, {})
-    order = monitoring_order(issuer.full_name if issuer else "", form.order_date.data,
-                             record["campaign"], form.signer_position.data,
-                             form.signer_name.data,
-                             place=place_of(issuer.address) if issuer else "",
-                             executor_note=form.executor_note.data or "")
-    order.update(heading=form.heading.data, preamble=form.preamble.data or "")
-    return dict(record, order=order)
+    return dict(record, order=form.order(monitoring_order, issuer, record["campaign"]))
 
 
 def _order_defaults(campaign, issuer):

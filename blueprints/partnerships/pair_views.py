@@ -13,7 +13,6 @@ from ..auth.access import STAFF, access, get_visible_or_404
 from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
-from ..core.filters import place_of
 from ..core.forms import ConfirmForm
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
@@ -243,15 +242,6 @@ def _department():
     return order_issuer(current_user.organization)
 
 
-def _order_from(form, year, issuer):
-    order = partnerships_order(issuer.full_name if issuer else "", form.order_date.data, year,
-                               form.signer_position.data, form.signer_name.data,
-                               place=place_of(issuer.address) if issuer else "",
-                               executor_note=form.executor_note.data or "")
-    order.update(heading=form.heading.data, preamble=form.preamble.data or "")
-    return order
-
-
 @bp.route("/approve", methods=["GET", "POST"])
 @access(*STAFF)
 def approve():
@@ -270,7 +260,7 @@ def approve():
             form.pairs.errors = ["Часть отмеченных пар уже не ждёт утверждения: обновите "
                                  "страницу."]
         elif request.form.get("preview"):
-            data = documents.render(DOCTYPE, {"order": _order_from(form, year, issuer),
+            data = documents.render(DOCTYPE, {"order": form.order(partnerships_order, issuer, year),
                                               "pairs": chosen})
             return send_bytes(data, f"Проект приказа об утверждении пар {year}-{year + 1}.docx")
         elif not may_register:
@@ -279,7 +269,7 @@ def approve():
         elif issuer is None:
             fail(403, "Приказ издаёт организация: привяжите свою учётную запись к организации.")
         else:
-            order = _order_from(form, year, issuer)
+            order = form.order(partnerships_order, issuer, year)
             try:
                 document = pairs.approve_pairs(chosen, order, current_user.id, issuer.id)
             except PartnershipError as error:

@@ -15,7 +15,6 @@ from ..core.autosave import EditConflict, new_token, status as autosave_status
 from ..core.audit import audit
 from ..core.diff import field_changes
 from ..core.errors import fail
-from ..core.filters import place_of
 from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import paginate
@@ -510,19 +509,6 @@ def _approval_defaults():
             "signer_name": order["signer_name"], "executor_note": order["executor_note"]}
 
 
-def _order_from(form):
-    org = current_user.organization
-    order = approval_order(org.full_name if org else "", form.order_date.data,
-                           form.signer_position.data, form.signer_name.data,
-                           place=_place(org), executor_note=form.executor_note.data or "")
-    order.update(heading=form.heading.data, preamble=form.preamble.data or "")
-    return order
-
-
-def _place(org):
-    return place_of(org.address) if org else ""
-
-
 @bp.route("/approve", methods=["GET", "POST"])
 @access(*APPROVERS)
 def approve():
@@ -540,11 +526,11 @@ def approve():
                                       "обновите страницу."]
         elif request.form.get("preview"):
             data = documents.render("order_programmes_approval",
-                                    {"order": _order_from(form), "programmes": chosen})
+                                    {"order": form.order(approval_order, current_user.organization), "programmes": chosen})
             return send_bytes(data, "Проект приказа об утверждении программ.docx")
         else:
             try:
-                document = services.approve_programmes(chosen, _order_from(form),
+                document = services.approve_programmes(chosen, form.order(approval_order, current_user.organization),
                                                        current_user.id,
                                                        current_user.organization_id)
             except services.InvalidTransition as error:

@@ -338,7 +338,7 @@ def to_roadmap(visit_id):
     added where; the POST adds them all in one step."""
     visit = _writable_or_404(visit_id)
     pending = services.pending_recommendations(visit)
-    maps, own = services.roadmaps_for(visit.school_id)
+    maps, own = services.roadmaps_for(visit.school_id, staff=current_user.role in EDITORS)
     form = ToRoadmapForm()
     form.roadmap.choices = [(str(m.id), f"{m.title[:150]} ({m.period_start}–{m.period_end})"
                              + (" — школа участвует" if m.id in own else "")) for m in maps]

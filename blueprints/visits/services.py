@@ -202,16 +202,19 @@ def publish_report(visit):
 
 # --- recommendations → road map --------------------------------------------------------------
 
-def roadmaps_for(school_id):
+def roadmaps_for(school_id, staff=True):
     """Active road maps the school takes part in (its own or where it is among the responsible)
-    first, then the other active ones."""
+    first, then the other active ones — for a curator from a school, only the municipal ones
+    (the centre's, the department's): another school's own map is not theirs to add to."""
     from models import ActivityOrganization, RoadmapActivity
     taking_part = set(r.roadmap_id for r in RoadmapActivity.select(RoadmapActivity.roadmap).join(
         ActivityOrganization).where(ActivityOrganization.organization == school_id))
     maps = list(Roadmap.select().where(Roadmap.status == "active")
                 .order_by(Roadmap.period_start.desc(), Roadmap.title))
     own = [m for m in maps if m.organization_id == school_id or m.id in taking_part]
-    return own + [m for m in maps if m not in own], {m.id for m in own}
+    others = [m for m in maps if m not in own
+              and (staff or m.organization.kind in ("centre", "department"))]
+    return own + others, {m.id for m in own}
 
 
 def pending_recommendations(visit):
