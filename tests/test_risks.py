@@ -367,7 +367,17 @@ def test_documents_render_from_real_records(app, school, login_as):
     # Registered: a number, and the profile keeps its document.
     assert centre.post(f"/risks/profiles/{profile.id}/register").status_code == 303
     with db.connection_context():
-        assert RiskProfile.get_by_id(profile.id).document.number
+        first = RiskProfile.get_by_id(profile.id).document
+        assert first.number
+    # Registered again (after a change): a new version under the same number, not a new one.
+    assert centre.post(f"/risks/profiles/{profile.id}/register").status_code == 303
+    with db.connection_context():
+        second = RiskProfile.get_by_id(profile.id).document
+        assert (second.number, second.version) == (first.number, 2)
+        RiskProfile.update(status="submitted").where(RiskProfile.id == profile.id).execute()
+    refused = centre.post(f"/risks/profiles/{profile.id}/register")
+    assert refused.status_code == 409 and "подтверждённый центром" in refused.get_data(
+        as_text=True)
     assert centre.post("/risks/summary/register",
                        data={"year": str(profile.year)}).status_code == 303
 

@@ -193,13 +193,12 @@ def register(profile_id):
     profile = profile_or_404(profile_id)
     if not ConfirmForm().validate():
         fail(400, "Форма устарела: обновите страницу.")
-    document = documents.register(
-        "risk_profile", profile, title=f"Рисковый профиль {profile.school.short_name} на "
-        f"{school_year(profile.year)} учебный год", on_date=date.today(),
-        author=current_user.id, organization=profile.school_id,
-        source=("risk_profile", profile.id))
-    services.attach_document(profile, document)
-    audit("risks.profile_registered", document, details=f"№ {document.number}")
+    try:
+        document = services.register_profile(profile, current_user.id)
+    except services.RiskError as error:
+        fail(409, str(error))
+    audit("risks.profile_registered", document,
+          details=f"№ {document.number}, версия {document.version}")
     flash(f"Рисковый профиль зарегистрирован: № {document.number}.", "success")
     return redirect(url_for("risks.show", profile_id=profile.id), code=303)
 

@@ -3,14 +3,16 @@ self-diagnosis answers (autosave), send it (the levels computed by the cut-offs)
 levels and comments and its confirmation, the questionnaire and cut-offs as reference data.
 Each in one transaction: a wrong value saves nothing. No request access here."""
 import json
+from datetime import date
 
-from models import (RISK_LEVELS, LowResultStatus, Organization, RiskCutoff, RiskFactor,
+from models import (RISK_LEVELS, GeneratedDocument, LowResultStatus, Organization, RiskCutoff, RiskFactor,
                     RiskLevel, RiskProfile, RiskQuestion, User, current_school_year, db, now,
                     school_year)
 from models.risk import DEFAULT_CUTOFFS, factor_scores, level_for
 
 from ..core.autosave import save_versioned
 from ..core.notify import notify
+from ..documents import api as documents
 
 LIMIT_COMMENT = 2000
 MAX_OPTIONS, MAX_SCORE, MAX_QUESTIONS = 8, 100, 20
@@ -223,9 +225,22 @@ def reopen_diagnosis(profile):
                        confirmed_by=None).where(RiskProfile.id == profile.id).execute()
 
 
-def attach_document(profile, document):
+def register_profile(profile, author):
+    """Register the confirmed profile as `risk_profile`; a profile registered before (then
+    reopened and confirmed again) gets a new version under the same number."""
+    if profile.status != "confirmed":
+        raise RiskError("Зарегистрировать можно только профиль, подтверждённый центром.")
+    if profile.document_id:
+        document = documents.correct(GeneratedDocument.get_by_id(profile.document_id), profile,
+                                     author=author)
+    else:
+        document = documents.register(
+            "risk_profile", profile, title=f"Рисковый профиль {profile.school.short_name} на "
+            f"{school_year(profile.year)} учебный год", on_date=date.today(), author=author,
+            organization=profile.school_id, source=("risk_profile", profile.id))
     RiskProfile.update(document=document, updated_at=now()).where(
         RiskProfile.id == profile.id).execute()
+    return document
 
 
 # --- the questionnaire (reference data) ------------------------------------------------------
