@@ -45,6 +45,21 @@ class LowResultStatus(BaseModel):
         return {r.school_id for r in cls.latest(year) if r.is_low_result}
 
     @classmethod
+    def listed_schools(cls, year):
+        """The schools with low results in a school year, by name. For the current year with no
+        status recorded at all, the directory's flags (which the statuses mirror once there
+        are any)."""
+        ids = cls.listed_ids(year)
+        query = Organization.select().where(Organization.kind == "school")
+        if ids:
+            query = query.where(Organization.id.in_(list(ids)))
+        elif year == current_school_year() and not cls.select().where(cls.year == year).exists():
+            query = query.where(Organization.is_low_result == True)  # noqa: E712
+        else:
+            return []
+        return list(query.order_by(Organization.short_name))
+
+    @classmethod
     def history(cls, school):
         return (cls.select().where(cls.school == school)
                 .order_by(cls.year.desc(), cls.id.desc()))

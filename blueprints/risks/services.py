@@ -5,8 +5,8 @@ Each in one transaction: a wrong value saves nothing. No request access here."""
 import json
 from datetime import date
 
-from models import (RISK_LEVELS, GeneratedDocument, LowResultStatus, Organization, RiskCutoff, RiskFactor,
-                    RiskLevel, RiskProfile, RiskQuestion, User, current_school_year, db, now,
+from models import (RISK_LEVELS, GeneratedDocument, LowResultStatus, RiskCutoff, RiskFactor,
+                    RiskLevel, RiskProfile, RiskQuestion, User, db, now,
                     school_year)
 from models.risk import DEFAULT_CUTOFFS, factor_scores, level_for
 
@@ -41,19 +41,7 @@ def questions(year):
 
 
 def listed_schools(year):
-    """The schools with low results in the school year (by the statuses in force), by name.
-    For the current year with no status recorded at all, the directory's flags (which the
-    statuses mirror once there are any)."""
-    ids = LowResultStatus.listed_ids(year)
-    query = Organization.select().where(Organization.kind == "school")
-    if ids:
-        query = query.where(Organization.id.in_(ids))
-    elif year == current_school_year() and not LowResultStatus.select().where(
-            LowResultStatus.year == year).exists():
-        query = query.where(Organization.is_low_result == True)  # noqa: E712
-    else:
-        return []
-    return list(query.order_by(Organization.short_name))
+    return LowResultStatus.listed_schools(year)
 
 
 # --- the profiles of a year ------------------------------------------------------------------

@@ -25,10 +25,8 @@ class VisitError(Exception):
 # --- curators -------------------------------------------------------------------------------
 
 def listed_schools(year=None):
-    """The schools of the approved list of the school year (LowResultStatus), by name."""
-    ids = LowResultStatus.listed_ids(current_school_year() if year is None else year)
-    return list(Organization.select().where(Organization.id.in_(list(ids)))
-                .order_by(Organization.short_name)) if ids else []
+    """The schools of the school year's list (LowResultStatus.listed_schools), by name."""
+    return LowResultStatus.listed_schools(current_school_year() if year is None else year)
 
 
 def possible_curators():
