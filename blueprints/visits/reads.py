@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from models import (ActivityOrganization, Curatorship, MonitoringCampaign, MonitoringReport,
                     Organization, Partnership, Programme, RiskProfile, RoadmapActivity, User,
@@ -46,14 +46,28 @@ class SchoolState:
         return min(dates) if dates else None
 
 
+def _with_people(query):
+    """Curatorships with their school, curator and the curator's organisation in the same
+    query: the lists print all three on every row."""
+    Employer = Organization.alias()
+    return (query.select(Curatorship, Organization, User, Employer)
+            .join(Organization, on=(Curatorship.school == Organization.id))
+            .switch(Curatorship).join(User, on=(Curatorship.curator == User.id))
+            .join(Employer, JOIN.LEFT_OUTER, on=(User.organization == Employer.id)))
+
+
 def curatorships_for(user, today=None, own=False):
     """The user's curatorships in force (staff: everyone's unless `own`), school by school."""
-    query = (Curatorship.current(today).select(Curatorship, Organization, User)
-             .join(Organization, on=(Curatorship.school == Organization.id))
-             .switch(Curatorship).join(User, on=(Curatorship.curator == User.id)))
+    query = _with_people(Curatorship.current(today))
     if own or not user.is_staff:
         query = query.where(Curatorship.curator == user.id)
     return list(query.order_by(Organization.short_name, User.full_name))
+
+
+def curatorships_from(today):
+    """Every curatorship not over by `today`, the earliest first (the centre's page)."""
+    return list(_with_people(Curatorship.select()).where(Curatorship.date_to >= today)
+                .order_by(Curatorship.date_from))
 
 
 def school_states(curatorships, today):

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import (Curatorship, GeneratedDocument, RoadmapActivity, Visit, VisitFinding,
+from models import (Curatorship, GeneratedDocument, RoadmapActivity, User, Visit, VisitFinding,
                     VisitRecommendation, current_school_year, school_year, year_bounds)
 
 from ..auth.access import ALL_USERS, access, get_visible_or_404
@@ -60,7 +60,9 @@ def index():
     curatorships = reads.curatorships_for(current_user, today)
     mine = [c for c in curatorships if c.curator_id == current_user.id]
     states = reads.school_states(mine, today)
-    query = Visit.visible_to(current_user).order_by(Visit.visit_date.desc(), Visit.id.desc())
+    query = (Visit.visible_to(current_user).select_extend(User)  # the curator on every row
+             .switch(Visit).join(User, on=(Visit.curator == User.id))
+             .order_by(Visit.visit_date.desc(), Visit.id.desc()))
     page = paginate(query, request.args.get("page", type=int), PER_PAGE,
                     Visit.visible_to(current_user))
     return render_template("visits/index.html", states=states, today=today,
@@ -108,8 +110,7 @@ def curators():
             return redirect(url_for("visits.curators"), code=303)
     else:
         status = 422
-    rows = list(Curatorship.select().where(Curatorship.date_to >= date.today())
-                .order_by(Curatorship.date_from))
+    rows = reads.curatorships_from(date.today())
     return render_template("visits/curators.html", form=form, rows=rows, year=school_year(year),
                            listed=len(form.school.choices) - 1,
                            today=date.today()), status
