@@ -8,8 +8,12 @@ year Y (the spring before it) and the years before.
 """
 from collections import defaultdict
 
-PROCEDURE_LABELS = {"vpr": "ВПР", "oge": "ОГЭ", "ege": "ЕГЭ"}
-SHARES = ("low_income", "single_parent", "preventive", "special_needs", "non_native")
+from models.assessment import PROCEDURES as PROCEDURE_LABELS
+from models.methodology import CONTEXT_SHARES
+
+from ..core.filters import plural_ru as plural
+
+SHARES = tuple(CONTEXT_SHARES)
 SHARE_WORDS = {"low_income": "малоимущие семьи", "single_parent": "неполные семьи",
                "preventive": "профилактические учёты", "special_needs": "ОВЗ",
                "non_native": "русский язык не родной"}
@@ -26,12 +30,6 @@ def num(value, digits=1):
     return f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
 
 
-def plural(n, one, few, many):
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
-
-
 def _subject(subject):
     return subject[:1].lower() + subject[1:] if subject else subject
 
@@ -45,10 +43,7 @@ def procedure_name(procedure, subject, grade=None):
 
 
 def needed_years(criterion):
-    kind = criterion.get("kind")
-    if kind == "federal":
-        return int(criterion.get("years", 2))
-    if kind == "vpr_share":
+    if criterion.get("kind") in ("federal", "vpr_share"):
         return int(criterion.get("years", 2))
     return 1
 
