@@ -13,6 +13,10 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from models import RISK_LEVELS  # noqa: E402
+
+from . import summary  # noqa: E402
+
 DPI = 200
 WIDTH_CM = 16
 ROW_CM = 0.5  # one school's row
@@ -21,9 +25,8 @@ NAME_LIMIT = 34
 # Not assessed, not found, low, medium, high: grey, green, yellow, orange, red.
 ORDER = ("", "none", "low", "medium", "high")
 COLOURS = ("#d9d9d9", "#9ccf8f", "#f4e07a", "#f2a35e", "#d9534f")
-WORDS = {"": "не оценён", "none": "не выявлен", "low": "низкий", "medium": "средний",
-         "high": "высокий"}
-MARKS = {"": "", "none": "—", "low": "Н", "medium": "С", "high": "В"}
+WORDS = {"": "не оценён", **RISK_LEVELS}
+MARKS = {**summary.MARKS, "": ""}  # an unassessed cell stays empty on the map
 FONT = {"family": "serif", "serif": ["Liberation Serif", "Times New Roman", "DejaVu Serif"]}
 
 

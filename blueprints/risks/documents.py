@@ -3,14 +3,13 @@ the municipal summary note of a year (`risk_summary`) with its heat map picture.
 made of the records here (`profile_data`, `summary_data`); the contexts only format it."""
 from datetime import date
 
-from models import Organization
+from models import RISK_LEVELS, Organization
 
 from ..core.filters import date_num, fio_short, plural_ru
 from ..documents import api
 from ..documents.doctype import Doctype
 from . import charts, summary
 
-LEVEL_WORDS = {"high": "высокий", "medium": "средний", "low": "низкий", "none": "не выявлен"}
 CHART_WIDTH_MM = 160
 
 
@@ -41,7 +40,7 @@ def profile_data(profile, on_date=None):
 
 def _level_counts_text(factors):
     counts = summary.counts([f["level"] for f in factors])
-    parts = [f"{LEVEL_WORDS[code]} — {n}" for code, n in counts.items() if n]
+    parts = [f"{RISK_LEVELS[code]} — {n}" for code, n in counts.items() if n]
     return ("Уровни риска по факторам: " + "; ".join(parts) + ".") if parts else ""
 
 
@@ -55,7 +54,7 @@ def profile_context(plain):
     if plain.get("confirmed_on"):
         basis.append(f"подтверждён методическим центром {date_num(plain['confirmed_on'])}")
     rows = [{"number": f"{f['code']}.", "name": f["name"],
-             "level": LEVEL_WORDS.get(f["level"], "не оценён"), "comment": f["comment"]}
+             "level": RISK_LEVELS.get(f["level"], "не оценён"), "comment": f["comment"]}
             for f in plain["factors"]]
     return {
         "is_draft": not number,
