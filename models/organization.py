@@ -47,6 +47,11 @@ class Organization(BaseModel):
         return KINDS.get(self.kind, self.kind)
 
     @classmethod
+    def centre(cls):
+        """The methodological centre of the directory (the first, if ever several), or None."""
+        return cls.select().where(cls.kind == "centre").order_by(cls.id).first()
+
+    @classmethod
     def visible_to(cls, user):
         """Organisations a user may see: a school only its own card, staff all."""
         query = cls.select()

@@ -18,8 +18,7 @@ ANNEX_HEADER = ["№ п/п", "Наименование общеобразова�
 
 
 def _centre_name():
-    centre = (Organization.select(Organization.short_name).where(Organization.kind == "centre")
-              .order_by(Organization.id).first())
+    centre = Organization.centre()
     return centre.short_name if centre is not None else ""
 
 

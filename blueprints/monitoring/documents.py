@@ -106,8 +106,7 @@ def campaign_plain(campaign, indicators, schools, methodist_name="", centre_name
 
 
 def _centre_name():
-    centre = (Organization.select(Organization.short_name).where(Organization.kind == "centre")
-              .order_by(Organization.id).first())
+    centre = Organization.centre()
     return centre.short_name if centre is not None else ""
 
 

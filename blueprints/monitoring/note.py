@@ -186,8 +186,7 @@ def _basis(campaign):
 
 
 def _centre_name():
-    centre = (Organization.select(Organization.full_name).where(Organization.kind == "centre")
-              .order_by(Organization.id).first())
+    centre = Organization.centre()
     return centre.full_name if centre is not None else ""
 
 

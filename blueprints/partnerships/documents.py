@@ -596,8 +596,7 @@ def _default_deadline(on_date, period_start):
 
 
 def _centre_name():
-    centre = (Organization.select(Organization.short_name, Organization.full_name)
-              .where(Organization.kind == "centre").order_by(Organization.id).first())
+    centre = Organization.centre()
     return _name(_party(centre)) if centre is not None else ""
 
 

@@ -13,17 +13,12 @@ from . import charts, summary
 CHART_WIDTH_MM = 160
 
 
-def _centre():
-    return (Organization.select().where(Organization.kind == "centre")
-            .order_by(Organization.id).first())
-
-
 # --- risk_profile ----------------------------------------------------------------------------
 
 def profile_data(profile, on_date=None):
     """A profile (RiskProfile) as plain data."""
     school = Organization.get_by_id(profile.school_id)
-    centre = _centre()
+    centre = Organization.centre()
     return {
         "organization_name": centre.full_name if centre else "",
         "school_name": school.full_name, "school_short": school.short_name,
@@ -108,7 +103,7 @@ def sample_profile():
 def summary_data(year, on_date=None):
     """The summary of a school year (its start, int) as plain data (summary.year_summary plus
     the centre and the signer)."""
-    centre = _centre()
+    centre = Organization.centre()
     return dict(summary.year_summary(year),
                 organization_name=centre.full_name if centre else "",
                 signer_position=(centre.head_position if centre else "") or "Директор",

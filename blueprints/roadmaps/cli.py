@@ -33,7 +33,7 @@ def register(bp):
             return
         with db.connection_context():
             owner = (Organization.get_or_none(Organization.id == organization) if organization
-                     else Organization.select().where(Organization.kind == "centre").first())
+                     else Organization.centre())
             if owner is None:
                 raise click.ClickException("Нет организации-владельца: укажите --organization "
                                            "или загрузите справочник.")

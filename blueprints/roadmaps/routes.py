@@ -144,8 +144,7 @@ def import_confirm(token):
               "вторая копия.", "warning")
         return render_template("roadmaps/preview.html", parsed=parsed, token=token,
                                filename=pending["filename"], form=ConfirmForm(), same=same), 409
-    organization = current_user.organization_id or Organization.select().where(
-        Organization.kind == "centre").first()
+    organization = current_user.organization_id or Organization.centre()
     roadmap = services.save_roadmap(parsed, organization, current_user.id, pending["filename"],
                                     period)
     drop_pending(folder, token)

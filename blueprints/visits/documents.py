@@ -19,8 +19,7 @@ def visit_data(visit):
     """The visit as plain data (the only step that reads the database)."""
     school = visit.school
     curator = visit.curator
-    centre = Organization.select().where(Organization.kind == "centre").order_by(
-        Organization.id).first()
+    centre = Organization.centre()
     curator_org = curator.organization
     findings = (VisitFinding.select(VisitFinding, RiskFactor).join(RiskFactor)
                 .where(VisitFinding.visit == visit.id).order_by(RiskFactor.code))

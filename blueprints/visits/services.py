@@ -76,8 +76,7 @@ def end_curatorship(curatorship, today=None):
 
 def centre_id():
     """The methodological centre: the register a curator from a leader school files into."""
-    centre = Organization.select(Organization.id).where(Organization.kind == "centre").order_by(
-        Organization.id).first()
+    centre = Organization.centre()
     return centre.id if centre else None
 
 
