@@ -35,13 +35,20 @@ class Page:
         return min(self.number * self.per_page, self.total)
 
 
+def empty_page(total, number, per_page):
+    """A Page of `total` rows without its items yet: `number` kept within the pages (a caller
+    that renders the rows only when they are not cached fills `items` itself)."""
+    pages = max(1, ceil(total / per_page))
+    return Page([], min(max(1, number or 1), pages), per_page, total)
+
+
 def paginate(query, number, per_page, count_query=None):
     """A Page of `query`; `count_query`, when given, counts the same rows more cheaply (without
     the columns and joins only the page needs)."""
-    total = (count_query if count_query is not None else query).count()
-    pages = max(1, ceil(total / per_page))
-    number = min(max(1, number or 1), pages)
-    return Page(list(query.paginate(number, per_page)), number, per_page, total)
+    page = empty_page((count_query if count_query is not None else query).count(), number,
+                      per_page)
+    page.items = list(query.paginate(page.number, per_page))
+    return page
 
 
 def int_arg(name, default=None):

@@ -18,7 +18,7 @@ from ..core.audit import audit
 from ..core.downloads import send_bytes
 from ..core.errors import fail
 from ..core.forms import ConfirmForm, choices
-from ..core.pagination import Page
+from ..core.pagination import empty_page
 from ..core.pending import drop_pending, load_pending, save_pending
 from ..core.uploads import read_upload
 from ..documents import api as documents
@@ -272,10 +272,7 @@ def list_page(run_id):
     query = services.rows_query(run, show)
     number = request.args.get("page", 1, type=int)
     can_edit = current_user.role in EDITORS and run.status == "draft"
-    total = query.count()
-    pages = max(1, -(-total // PER_PAGE))
-    number = min(max(1, number or 1), pages)
-    page = Page([], number, PER_PAGE, total)
+    page = empty_page(query.count(), number, PER_PAGE)
     methodology = Methodology.get_by_id(run.methodology_id)
     return render_template("identification/list.html", run=run, page=page, show=show,
                            table=_table(run, page, show, can_edit, query),
