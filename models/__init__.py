@@ -29,8 +29,8 @@ from .partnership import (INTERACTION_DIRECTIONS, PARTNERSHIP_STATUSES, PLAN_ROW
                           Partnership, PartnershipConfirmation, PlanRow, PlanRowEvidence,
                           current_school_year, school_year, year_bounds)
 from .user import ROLES, LoginFailure, User
-from .visit import (VISIT_STATUSES, Curatorship, Visit, VisitFinding, VisitRecommendation,
-                    may_curate)
+from .curatorship import Curatorship, may_curate
+from .visit import VISIT_STATUSES, Visit, VisitFinding, VisitRecommendation
 
 # Foreign-key dependency order.
 ALL_MODELS = [Organization, User, LoginFailure, AuditLog, TemplateVersion, NumberSeries, GeneratedDocument,

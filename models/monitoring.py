@@ -10,7 +10,7 @@ from .indicator import Indicator
 from .organization import Organization
 from .remark import Remark
 from .user import User
-from .visit import Curatorship
+from .curatorship import Curatorship
 
 CAMPAIGN_STATUSES = {
     "draft": "Готовится",  # the centre sets it up; schools do not see it yet

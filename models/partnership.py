@@ -7,6 +7,7 @@ from peewee import (CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, TextField)
 
 from .base import BaseModel, now
+from .curatorship import Curatorship
 from .document import GeneratedDocument
 from .evidence import Evidence
 from .organization import Organization
@@ -106,7 +107,6 @@ class Partnership(BaseModel):
     def visible_to(cls, user):
         """A school sees only the pairs it is party to and, as a curator, the pairs of the
         schools it curates now (read only: writes check `side_of`); staff see every pair."""
-        from .visit import Curatorship  # visit.py imports this module through programme.py
         query = cls.select()
         if user.role == "school":
             query = query.where((cls.leader == user.organization_id)

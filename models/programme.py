@@ -5,6 +5,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
                     TextField)
 
 from .base import BaseModel, now
+from .curatorship import Curatorship
 from .document import GeneratedDocument
 from .indicator import DIRECTIONS, Indicator  # noqa: F401 (the catalogue lived here)
 from .organization import Organization
@@ -80,7 +81,6 @@ class Programme(BaseModel):
         """What the user may read: staff every school's programmes; a school its own and, as
         the leader of a pair in force, its partner schools'; a curator the schools curated now
         (read only: `editable_by`)."""
-        from .visit import Curatorship  # visit.py imports this module (RiskFactor)
         query = cls.select(cls, Organization).join(Organization)
         if user.role == "school":
             query = query.where((cls.school == user.organization_id)

@@ -11,6 +11,7 @@ from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, Int
                     TextField)
 
 from .base import BaseModel, now
+from .curatorship import Curatorship
 from .document import GeneratedDocument
 from .organization import Organization
 from .programme import RiskFactor
@@ -109,7 +110,6 @@ class RiskProfile(BaseModel):
     def visible_to(cls, user):
         """Staff read every profile; a school its own and, as a curator, those of the schools
         it curates now (read only: `fillable_by`)."""
-        from .visit import Curatorship  # visit.py imports programme.py, as this module does
         query = cls.select(cls, Organization).join(Organization)
         if user.role == "school":
             query = query.where((cls.school == user.organization_id)

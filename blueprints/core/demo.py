@@ -135,4 +135,4 @@ def _load_feature_demos():
     load_demo_monitoring()
     load_demo_identification()
     load_demo_risks()
-    load_demo_visits()  # last: the curated schools come from the approved list, if any
+    load_demo_visits(DEMO_PASSWORD)  # last: the curated schools come from the approved list, if any

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from models import (Curatorship, LowResultStatus, Organization, RiskFactor, User, Visit, current_school_year,
                     set_status, year_bounds)
 
-from ..core.demo import DEMO_PASSWORD
 from . import services
 
 # login, full name, position, organisation short name
@@ -30,16 +29,17 @@ def _listed(year):
     return services.listed_schools(year)
 
 
-def _user(login, full_name, position, organization):
+def _user(login, full_name, position, organization, password):
     user = User(login=login, full_name=full_name, position=position,
                 role="centre" if organization.kind == "centre" else "school",
                 organization=organization)
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(password)
     user.save()
     return user
 
 
-def load_demo_visits():
+def load_demo_visits(password):
+    """Two curators (signing in with the demo `password`), a visit planned, one written up."""
     year = current_school_year()
     start, end = year_bounds(year)
     listed = _listed(year)
@@ -50,7 +50,7 @@ def load_demo_visits():
     curators = {}
     for login, full_name, position, org_name in CURATORS:
         org = centre if org_name is None else Organization.get(Organization.short_name == org_name)
-        curators[login] = _user(login, full_name, position, org)
+        curators[login] = _user(login, full_name, position, org, password)
     by_name = {s.short_name: s for s in listed}
     spare = [s for s in listed if s.short_name not in sum(WANTED.values(), [])]
     curated = {}
