@@ -45,19 +45,24 @@ class LowResultStatus(BaseModel):
         return {r.school_id for r in cls.latest(year) if r.is_low_result}
 
     @classmethod
+    def listed_query(cls, year):
+        """A query of the schools with low results in a school year, or None when the year has
+        none. For the current year with no status recorded at all, the directory's flags (which
+        the statuses mirror once there are any)."""
+        last = cls.select(fn.MAX(cls.id)).where(cls.year == year).group_by(cls.school)
+        in_force = cls.select(cls.school).where(cls.id.in_(last) & (cls.is_low_result == True))  # noqa: E712
+        schools = Organization.select().where(Organization.kind == "school")
+        if in_force.exists():
+            return schools.where(Organization.id.in_(in_force))
+        if year == current_school_year() and not cls.select().where(cls.year == year).exists():
+            return schools.where(Organization.is_low_result == True)  # noqa: E712
+        return None
+
+    @classmethod
     def listed_schools(cls, year):
-        """The schools with low results in a school year, by name. For the current year with no
-        status recorded at all, the directory's flags (which the statuses mirror once there
-        are any)."""
-        ids = cls.listed_ids(year)
-        query = Organization.select().where(Organization.kind == "school")
-        if ids:
-            query = query.where(Organization.id.in_(list(ids)))
-        elif year == current_school_year() and not cls.select().where(cls.year == year).exists():
-            query = query.where(Organization.is_low_result == True)  # noqa: E712
-        else:
-            return []
-        return list(query.order_by(Organization.short_name))
+        """The schools with low results in a school year, by name."""
+        query = cls.listed_query(year)
+        return [] if query is None else list(query.order_by(Organization.short_name))
 
     @classmethod
     def history(cls, school):

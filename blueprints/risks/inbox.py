@@ -3,10 +3,10 @@ the centre, the schools of this year's list without a profile yet (after the lis
 the profiles whose self-diagnosis was sent and waits for confirmation."""
 from flask import url_for
 
-from models import RiskProfile, current_school_year, school_year
+from models import (LowResultStatus, Organization, RiskProfile, current_school_year,
+                    school_year)
 
 from ..core.inbox import Item
-from .services import listed_schools
 
 
 def waiting(user, today):
@@ -27,13 +27,14 @@ def waiting(user, today):
                   note="Школы отправили самодиагностику: проверьте уровни и подтвердите профили.")
              for year, n in sorted(counts.items())]
     year = current_school_year()
-    with_profile = {p.school_id for p in RiskProfile.select(RiskProfile.school).where(
-        RiskProfile.year == year)}
-    without = [s for s in listed_schools(year) if s.id not in with_profile]
+    listed = LowResultStatus.listed_query(year)
+    # Counted in SQL: the home page is read on every visit and a year may list hundreds.
+    without = 0 if listed is None else listed.where(Organization.id.not_in(
+        RiskProfile.select(RiskProfile.school).where(RiskProfile.year == year))).count()
     if without:
         items.append(Item(
             f"Откройте самодиагностику рисков: школ перечня на {school_year(year)} учебный год "
-            f"без профиля — {len(without)}", url_for("risks.index", year=year),
+            f"без профиля — {without}", url_for("risks.index", year=year),
             note="Кнопка «Открыть самодиагностику» на странице рисковых профилей: школы получат "
                  "анкету и уведомление."))
     return items

@@ -8,7 +8,7 @@ from . import reads
 
 
 def waiting(user, today):
-    if user.role not in ("centre", "school"):
+    if user.role not in ("centre", "school") or not reads.is_curator(user):
         return []
     items = []
     mine = reads.curatorships_for(user, today, own=True)

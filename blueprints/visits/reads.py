@@ -56,6 +56,13 @@ def _with_people(query):
             .join(Employer, JOIN.LEFT_OUTER, on=(User.organization == Employer.id)))
 
 
+def is_curator(user):
+    """Whether the user has ever been given a school or a visit: two one-row probes, so that
+    the home page of everyone else does not build the curators' list queries."""
+    return (Curatorship.select(Curatorship.id).where(Curatorship.curator == user.id).exists()
+            or Visit.select(Visit.id).where(Visit.curator == user.id).exists())
+
+
 def curatorships_for(user, today=None, own=False):
     """The user's curatorships in force (staff: everyone's unless `own`), school by school."""
     query = _with_people(Curatorship.current(today))
