@@ -2,8 +2,8 @@
 linking to the exact place; a school never sees another school's work."""
 from datetime import date, timedelta
 
-from models import (LoginFailure, MonitoringReport, Partnership, Programme, ProgrammeComment,
-                    RoadmapActivity, db, now)
+from models import (LoginFailure, MonitoringReport, Partnership, PlanRow, Programme,
+                    ProgrammeComment, RoadmapActivity, db, now)
 
 from .conftest import create_campaign
 from .test_partnerships import create_partnership
@@ -71,3 +71,18 @@ def test_centre_department_and_admin_see_their_queues(app, login_as, make_user, 
 
 def test_an_empty_inbox_says_what_will_appear(login_as):
     assert "Сейчас ничего не ждёт вашего решения" in _inbox(login_as("school"))
+
+
+def test_plan_rows_are_asked_for_only_once_the_plan_is_registered(app, login_as):
+    """Before both sides confirmed, the plan is a draft: its rows cannot be marked done, so the
+    home page must not ask for it; once registered, a row due soon is asked for."""
+    school = login_as("school")
+    pair = create_partnership(app, school.user.organization_id)
+    with db.connection_context():
+        Partnership.update(status="approved").where(Partnership.id == pair.id).execute()
+        PlanRow.create(partnership=pair.id, position=0, title="Семинар для учителей физики",
+                       deadline_text="скоро", ends_on=date.today() + timedelta(days=3))
+    assert "План взаимодействия: Семинар для учителей физики" not in _inbox(school)
+    with db.connection_context():
+        Partnership.update(status="registered").where(Partnership.id == pair.id).execute()
+    assert "План взаимодействия: Семинар для учителей физики" in _inbox(school)

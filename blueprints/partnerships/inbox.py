@@ -8,8 +8,8 @@ from peewee import JOIN
 
 from models import GeneratedDocument, Organization, Partnership, PartnershipConfirmation, PlanRow
 
-
 from ..core.inbox import SOON, Item
+from .execution import EXECUTABLE
 
 
 def waiting(user, today):
@@ -53,6 +53,8 @@ def _plan_rows(user, today):
     mine = user.organization_id
     rows = (PlanRow.select(PlanRow).join(Partnership, JOIN.INNER)
             .where(((Partnership.leader == mine) | (Partnership.partner == mine))
+                   # A plan is carried out once registered: before, its rows are only drafts.
+                   & Partnership.status.in_(EXECUTABLE)
                    & (PlanRow.status != "done") & PlanRow.ends_on.is_null(False)
                    & (PlanRow.ends_on <= today + timedelta(days=SOON)))
             .order_by(PlanRow.ends_on).limit(30))
