@@ -186,6 +186,9 @@ def test_partnership_confirmation_asks_the_other_side_and_a_change_clears_it(app
         pair = Partnership.get_by_id(pair.id)
         leader = User.create(login="leader-x", full_name="Лидеров Л. Л.", role="school",
                              organization=pair.leader_id, password_hash="-")
+        agreement.add_row(pair, {"title": "Семинар", "deadline_text": f"октябрь "
+                                 f"{pair.period_start}"}, leader.id)
+        pair = Partnership.get_by_id(pair.id)
         agreement.confirm(pair, "leader", leader.id, pair.version)
         asked = Notification.get(Notification.user == partner.id)
         agreement.save_terms(pair, {"subject": "Новый предмет соглашения"}, [], partner.id,

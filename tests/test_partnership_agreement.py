@@ -265,6 +265,19 @@ def test_confirming_needs_the_order_and_a_party_school(pair, app):
         assert PartnershipConfirmation.select().count() == 0
 
 
+def test_an_empty_plan_is_not_confirmed(pair):
+    pair_id, c = pair
+    response = confirm(c["leader"], pair_id)
+    assert response.status_code == 409 and "нет ни одного мероприятия" in text(response)
+    with db.connection_context():
+        assert not PartnershipConfirmation.select().where(
+            PartnershipConfirmation.partnership == pair_id,
+            PartnershipConfirmation.confirmed_at.is_null(False)).exists()
+    assert "Добавьте мероприятия в план" in text(c["leader"].get(f"/partnerships/{pair_id}"))
+    assert add_row(c["leader"], pair_id).status_code == 303
+    assert confirm(c["leader"], pair_id).status_code == 303
+
+
 def test_a_third_school_gets_404_everywhere(pair):
     pair_id, c = pair
     assert add_row(c["leader"], pair_id).status_code == 303
@@ -331,6 +344,7 @@ def test_a_failed_registration_leaves_nothing_half_done(pair, monkeypatch):
         raise agreement.documents.RenderError("Шаблон не отрисован.")
 
     monkeypatch.setattr(agreement.documents, "register", broken)
+    assert add_row(c["leader"], pair_id).status_code == 303
     assert confirm(c["leader"], pair_id).status_code == 303
     before = db_fingerprint()
     assert confirm(c["partner"], pair_id).status_code == 422

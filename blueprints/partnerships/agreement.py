@@ -309,6 +309,14 @@ def stale_message(pair):
             "изменения и согласуйте ещё раз.")
 
 
+EMPTY_PLAN = ("В плане взаимодействия нет ни одного мероприятия: добавьте мероприятия, затем "
+              "согласуйте соглашение и план.")
+
+
+def has_plan(pair):
+    return PlanRow.select().where(PlanRow.partnership == pair.id).exists()
+
+
 def confirm(pair, side, user, version):
     """The side's «Согласовано» for `version`, with a snapshot of what it saw. When the other
     side has confirmed the same version, the agreement and the plan are registered in the
@@ -328,6 +336,8 @@ def confirm(pair, side, user, version):
             if current.status != "approved":
                 raise PartnershipError("Соглашение уже зарегистрировано: согласование не нужно.")
             raise StaleConfirmation(stale_message(current))
+        if not has_plan(current):
+            raise PartnershipError(EMPTY_PLAN)
         snapshot = json.dumps(services.content(current), ensure_ascii=False)
         values = {"version": current.version, "content": snapshot, "confirmed_at": now(),
                   "confirmed_by": user, "cleared_at": None, "cleared_by": None}

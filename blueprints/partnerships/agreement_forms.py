@@ -96,6 +96,10 @@ class PlanRowForm(VersionedForm):
     def __init__(self, *args, period_start=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.period_start = period_start
+        if period_start:  # examples within the pair's school year
+            self.deadline_text.description = (f"«октябрь {period_start}», «до 15.11."
+                                              f"{period_start}», «с 1 по 30 ноября "
+                                              f"{period_start}»")
 
     def validate_deadline_text(self, field):
         try:

@@ -83,6 +83,10 @@ def _next_step(pair, side, confirmations):
                 return (f"Вы согласовали соглашение. Ждём согласования со стороны "
                         f"{agreement.side_label(pair, other)}.")
             own = pair.leader if side == "leader" else pair.partner
+            if not agreement.has_plan(pair):
+                return ("Добавьте мероприятия в план взаимодействия (внизу страницы) и "
+                        "заполните условия соглашения вместе со второй школой; затем нажмите "
+                        f"«Согласовать со стороны {own.short_name}».")
             return ("Проверьте условия соглашения и план взаимодействия и нажмите "
                     f"«Согласовать со стороны {own.short_name}».")
         waiting = [agreement.side_label(pair, s) for s, c in confirmations.items()
