@@ -115,6 +115,24 @@ def test_terms_are_saved_and_a_stale_save_is_a_409_keeping_the_typing(pair):
     assert "Лидерова Анна Петровна" in page and "условия соглашения: предмет соглашения" in page
 
 
+def test_first_save_of_the_default_terms_records_only_what_the_user_changed(pair):
+    """The page shows the default text in every field never saved; saving it with one field
+    changed is a change of that field only (the history and a cleared confirmation say so)."""
+    from blueprints.partnerships import agreement
+
+    pair_id, c = pair
+    with db.connection_context():
+        stored = Partnership.get_by_id(pair_id)
+        shown, directions = agreement.terms_of(stored), stored.direction_keys
+    data = {key: ("y" if value is True else "" if value in (None, False) else str(value))
+            for key, value in shown.items()}
+    data.update(version=str(version(pair_id)), place="с. Ключи", directions=directions)
+    assert c["leader"].post(f"/partnerships/{pair_id}/terms", data=data).status_code == 303
+    page = text(c["partner"].get(f"/partnerships/{pair_id}"))
+    assert re.findall(r"условия соглашения:[^<]*", page) == [
+        "условия соглашения: место заключения соглашения"]
+
+
 def test_bad_terms_are_a_422_and_nothing_is_saved(pair):
     pair_id, c = pair
     before = db_fingerprint()

@@ -7,6 +7,7 @@ from models import (INTERACTION_DIRECTIONS, Partnership, PartnershipConfirmation
                     db, now, school_year)
 
 from ..core.notify import notify, school_users
+from .documents import default_terms
 
 
 class PartnershipError(Exception):
@@ -49,7 +50,9 @@ def content(partnership):
     rows = PlanRow.select().where(PlanRow.partnership == partnership.id).order_by(
         PlanRow.position, PlanRow.id)
     return {"directions": stored.direction_keys,
-            "terms": stored.terms_values,
+            # The terms in force: a field never saved reads as its default text, which is
+            # what the page shows and the agreement prints, so saving it unchanged is no change.
+            "terms": dict(default_terms(stored), **stored.terms_values),
             "plan": [{"id": r.id, "title": r.title, "form": r.form, "deadline": r.deadline_text,
                       "leader_responsible": r.leader_responsible,
                       "partner_responsible": r.partner_responsible,
