@@ -334,6 +334,41 @@ def test_landscape_pages_keep_20_mm_at_the_bottom_and_binding_edge(path):
             assert int(margins.get(f"{W}right")) >= TWIPS_20_MM - 1
 
 
+# --- table headings ------------------------------------------------------------------------
+
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
+CELL_MARGINS = 2 * 108  # twips: Word's default left and right padding of a table cell
+
+
+@pytest.mark.skipif(not FONT_DIR.exists(), reason="fonts-liberation is not installed")
+@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.docx")), ids=lambda p: p.name)
+def test_no_table_heading_word_breaks_inside_itself(path):
+    """Every word of a table's first row fits its column («Ответственны-й» split over two
+    lines is what a clerk would have to fix by hand): measured with Times New Roman's metric
+    twin at the run's size."""
+    from PIL import ImageFont
+
+    document = docx.Document(str(path))
+    normal = document.styles["Normal"].font.size
+    too_narrow = []
+    for table in document.tables:
+        grid = [int(col.get(f"{W}w")) for col in table._tbl.tblGrid.findall(f"{W}gridCol")]
+        for index, cell in enumerate(table.rows[0].cells[:len(grid)]):
+            width = cell.width.twips if cell.width else grid[index]
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    if "{" in run.text:
+                        continue  # template tags, not printed
+                    size = (run.font.size or paragraph.style.font.size or normal).pt
+                    face = "Bold" if run.bold or paragraph.style.font.bold else "Regular"
+                    font = ImageFont.truetype(str(FONT_DIR / f"LiberationSerif-{face}.ttf"),
+                                              size=round(size * 20))  # 1 px = 1 twip
+                    too_narrow += [(word, round(font.getlength(word)), width)
+                                   for word in run.text.split()
+                                   if font.getlength(word) + CELL_MARGINS > width]
+    assert too_narrow == []
+
+
 # --- Russian typography filters ------------------------------------------------------------
 
 def test_typography_filters_are_shared_by_html_and_docx():
