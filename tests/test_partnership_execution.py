@@ -336,6 +336,26 @@ def test_the_public_page_offers_the_signed_copy_only_when_published(world, app):
     assert public.get(f"{page_url}/signed").status_code == 404
 
 
+def test_the_pair_page_says_the_signed_copy_waits_for_the_agreement_to_be_published(
+        world, app):
+    from blueprints.documents import services as document_services
+    pair = world["pair"]
+    _scan(world["partner"], pair, ("скан.pdf", pdf_bytes()))
+    with db.connection_context():
+        document = GeneratedDocument.get_by_id(pair.agreement_id)
+    publish = f"/documents/{document.id}/signed/publish"
+    told = world["centre"].post(publish, data={"public": "1"}, follow_redirects=True)
+    assert "когда документ будет опубликован" in told.get_data(as_text=True)
+    page = world["centre"].get(f"/partnerships/{pair.id}").get_data(as_text=True)
+    assert "будет на сайте после публикации соглашения" in page
+    assert "опубликован на сайте" not in page
+    with app.app_context(), db.connection_context():
+        document = document_services.publish_document(document)
+    page = world["partner"].get(f"/partnerships/{pair.id}").get_data(as_text=True)
+    assert f'href="/docs/{document.year}/{document.slug}"' in page
+    assert "опубликован на сайте" in page
+
+
 # --- bulk agreements -------------------------------------------------------------------------
 
 def test_the_bulk_job_registers_both_documents_per_pair_into_one_zip(app, make_org, login_as,

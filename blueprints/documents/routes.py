@@ -202,6 +202,11 @@ def publish_signed(doc_id):
         fail(409, "У документа нет подписанной копии.")
     services.set_signed_public(document, public)
     audit("document_signed_published" if public else "document_signed_hidden", document)
-    flash("Подписанная копия будет показана на странице документа на сайте." if public else
-          "Подписанная копия больше не показывается на сайте.", "success")
+    if not public:
+        flash("Подписанная копия больше не показывается на сайте.", "success")
+    elif document.status == "published":
+        flash("Подписанная копия показана на странице документа на сайте.", "success")
+    else:  # the public page exists only once the document is published
+        flash("Подписанная копия появится на сайте, когда документ будет опубликован: нажмите "
+              "«Опубликовать на сайте…».", "warning")
     return _to_show(document)
