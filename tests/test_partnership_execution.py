@@ -205,6 +205,13 @@ def test_the_report_downloads_per_pair_and_per_year(world):
         text = _plain(_text(data))
         assert "СПРАВКА" in text and all(name in text for name in names)
     assert "выполнено 0 из 3" in _plain(_text(single))  # three rows, none done yet
+    # The executor: who downloaded it, with the school's phone (when the directory has one).
+    partner = world["orgs"][1]
+    with db.connection_context():
+        Organization.update(phone="8 (39145) 2-33-44").where(
+            Organization.id == partner.id).execute()
+    single = world["partner"].get(f"/partnerships/{pair.id}/report.docx").data
+    assert f"{world['partner'].user.full_name}, 8 (39145) 2-33-44" in _plain(_text(single))
 
 
 # --- the signed scan -------------------------------------------------------------------------

@@ -178,7 +178,10 @@ def _report_record(period_start, pairs):
     return {"period_start": period_start, "pairs": pairs, "on_date": date.today(),
             "organization_name": organization.full_name if organization else "",
             "signer_position": (organization.head_position or "") if organization else "",
-            "signer_name": (organization.head_name or "") if organization else ""}
+            "signer_name": (organization.head_name or "") if organization else "",
+            # The executor (ГОСТ Р 7.0.97, requisite 27): who downloaded it, the office phone.
+            "executor_note": ", ".join(part for part in (
+                current_user.full_name, organization.phone if organization else "") if part)}
 
 
 def _send_report(record, name):
