@@ -314,13 +314,39 @@ def test_autosave_answers_a_fragment_and_the_same_tab_never_conflicts_with_itsel
     assert second.status_code == 200
     assert stored(pid, "goals").values["goal"] == "Вторая"
     bad = school.post(f"/programmes/{pid}/info/autosave", data={"students": "x"}, headers=HX)
-    assert bad.status_code == 422 and "Не сохранено" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Раздел не сохранён" in bad.get_data(as_text=True)
     # The full page for a normal request, the fragment for a row button.
     assert "<html" in school.get(f"/programmes/{pid}/goals").get_data(as_text=True)
     rows = school.post(f"/programmes/{pid}/goals", data=dict(form, action="add:tasks"),
                        headers=HX)
     assert rows.status_code == 200 and "<html" not in rows.get_data(as_text=True)
     assert 'name="tasks-1-text"' in rows.get_data(as_text=True)
+
+
+def test_typing_an_autosave_could_not_save_comes_back_after_the_tab_is_closed(school,
+                                                                              make_user):
+    """A section with one wrong field is not saved, but nothing typed is lost: reopening the
+    section (a new tab) shows every field as typed, with the error next to the wrong one,
+    until a save succeeds. Another user of the school does not get it."""
+    pid = new_programme(school)
+    page = school.get(f"/programmes/{pid}/info").get_data(as_text=True)
+    typed = {"version": version_of(page), "token": version_of(page, "token"),
+             "students": "много", "general": "Сельская школа в с. Ключи, основана в 1971 году."}
+    assert school.post(f"/programmes/{pid}/info/autosave", data=typed,
+                       headers=HX).status_code == 422
+    reopened = school.get(f"/programmes/{pid}/info").get_data(as_text=True)
+    assert 'id="unsaved"' in reopened
+    assert 'value="много"' in reopened and "основана в 1971 году" in reopened
+    assert "is-invalid" in reopened
+    colleague = make_user("school", organization=school.user.organization_id)
+    from .conftest import login
+    other = login(school.application.test_client(), colleague)
+    assert 'id="unsaved"' not in other.get(f"/programmes/{pid}/info").get_data(as_text=True)
+    fixed = dict(typed, students="420")
+    assert school.post(f"/programmes/{pid}/info/autosave", data=fixed,
+                       headers=HX).status_code == 200
+    again = school.get(f"/programmes/{pid}/info").get_data(as_text=True)
+    assert 'id="unsaved"' not in again and 'value="420"' in again
 
 
 def test_row_buttons_add_remove_and_move_rows_without_javascript(school):

@@ -15,7 +15,13 @@ Anything else (no cookie, a forged one, an unknown record) writes nothing to dis
 
 The posted hidden ``version`` travels in the stash untouched, so saving restored typing
 over a record somebody changed meanwhile is a conflict, exactly like a normal save.
+
+The same store keeps a page's *unsaved* typing: an autosave refused for a field with an
+error calls ``keep_unsaved()``, the page opens with ``unsaved_form()`` (the errors shown
+again) for that user until a save succeeds (``forget_unsaved()``), so closing the tab with
+one wrong field loses nothing.
 """
+import hashlib
 import json
 import re
 import secrets
@@ -30,6 +36,8 @@ from werkzeug.datastructures import MultiDict
 from models import User
 
 MAX_AGE = 24 * 3600
+UNSAVED_MAX_AGE = 30 * 24 * 3600  # typing an autosave could not save: kept for a month
+UNSAVED = "unsaved-"  # the file name of a page's unsaved typing: one per user and page
 SKIP = {"csrf_token"}
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
@@ -89,8 +97,9 @@ def _budget():
 
 def _forget_expired():
     for old in _root().rglob("*.json"):  # stashes nobody came back for
+        limit = UNSAVED_MAX_AGE if old.name.startswith(UNSAVED) else MAX_AGE
         try:
-            if time.time() - old.stat().st_mtime > MAX_AGE:
+            if time.time() - old.stat().st_mtime > limit:
                 old.unlink(missing_ok=True)
         except OSError:  # another worker removed it first
             pass
@@ -116,6 +125,60 @@ def _prune(folder, newest):
             path.unlink(missing_ok=True)
 
 
+def _write(user, page, name):
+    """The posted fields as `name`.json in the user's folder; the file, or None when the
+    typing is over the user's whole allowance (nobody types that much)."""
+    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP]
+    body = json.dumps({"path": page, "user": user.id, "at": time.time(), "pairs": pairs},
+                      ensure_ascii=False).encode()
+    if len(body) > _budget():
+        return None
+    _forget_expired()
+    path = _folder(user.id) / f"{name}.json"
+    path.write_bytes(body)
+    _prune(path.parent, path)
+    return path
+
+
+def _read(path, page, max_age):
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (saved.get("path") != page or saved.get("user") != current_user.id
+            or time.time() - saved.get("at", 0) > max_age):
+        return None
+    return MultiDict([tuple(pair) for pair in saved["pairs"]])
+
+
+def _unsaved_path(page):
+    digest = hashlib.sha256(page.encode()).hexdigest()[:32]
+    return _root() / str(int(current_user.id)) / f"{UNSAVED}{digest}.json"
+
+
+def keep_unsaved():
+    """An autosave that could not save (a field with an error): keep what was typed for this
+    user and page, so that closing the tab loses nothing; the page's form opens with it
+    (unsaved_form) until a save succeeds (forget_unsaved)."""
+    if not current_user.is_authenticated:
+        return
+    page = request.path.removesuffix("/autosave")
+    _write(current_user, page, _unsaved_path(page).stem)
+
+
+def unsaved_form():
+    """This user's unsaved typing on this page, or None. It stays until forget_unsaved."""
+    if not current_user.is_authenticated:
+        return None
+    return _read(_unsaved_path(request.path), request.path, UNSAVED_MAX_AGE)
+
+
+def forget_unsaved():
+    """A save of this page succeeded: its unsaved typing is no longer needed."""
+    if current_user.is_authenticated:
+        _unsaved_path(request.path.removesuffix("/autosave")).unlink(missing_ok=True)
+
+
 def stash_form():
     """Keep the posted fields for their owner; return the URL of the page that restores them,
     or None when this request's typing is not to be kept (the caller answers as usual)."""
@@ -123,16 +186,9 @@ def stash_form():
     if user is None:
         return None
     page = request.path.removesuffix("/autosave")
-    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in SKIP]
-    body = json.dumps({"path": page, "user": user.id, "at": time.time(), "pairs": pairs},
-                      ensure_ascii=False).encode()
-    if len(body) > _budget():  # more than the user's whole allowance: nobody types that much
-        return None
-    _forget_expired()
     token = secrets.token_hex(16)
-    path = _folder(user.id) / f"{token}.json"
-    path.write_bytes(body)
-    _prune(path.parent, path)
+    if _write(user, page, token) is None:
+        return None
     return f"{page}?restore={token}"
 
 
@@ -142,12 +198,6 @@ def restore_form():
     if not TOKEN.fullmatch(token) or not current_user.is_authenticated:
         return None
     path = _root() / str(int(current_user.id)) / f"{token}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    restored = _read(path, request.path, MAX_AGE)
     path.unlink(missing_ok=True)
-    if (saved.get("path") != request.path or saved.get("user") != current_user.id
-            or time.time() - saved.get("at", 0) > MAX_AGE):
-        return None
-    return MultiDict([tuple(pair) for pair in saved["pairs"]])
+    return restored

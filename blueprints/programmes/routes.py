@@ -19,7 +19,8 @@ from ..core.forms import ConfirmForm
 from ..core.htmx import render_page_or_fragment, wants_fragment
 from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
-from ..core.stash import keeps_typing, restore_form
+from ..core.stash import (forget_unsaved, keep_unsaved, keeps_typing, restore_form,
+                          unsaved_form)
 from ..core.urls import back_path
 from ..documents import api as documents
 from ..documents.storage import storage
@@ -37,7 +38,9 @@ APPROVERS = ("admin", "department")
 AUTOSAVE_TEXTS = {
     "conflict": "Раздел изменён в другой вкладке или другим сотрудником. Нажмите «Сохранить», "
                 "чтобы сравнить версии",
-    "locked": "Программа отправлена на рассмотрение: изменения не сохраняются"}
+    "locked": "Программа отправлена на рассмотрение: изменения не сохраняются",
+    "invalid": "Раздел не сохранён: исправьте поля с ошибками ({count}). Введённое не "
+               "потеряется: оно вернётся в форму и после закрытия вкладки"}
 SECTION_KEYS = ", ".join(f"\"{key}\"" for key in S.BY_KEY)
 
 
@@ -127,7 +130,7 @@ def create():
 # --- the section pages ----------------------------------------------------------------------
 
 def _page(programme, section, form, status=200, check=None, saved_at=None, restored=False,
-          prefilled=False):
+          prefilled=False, unsaved=False):
     comments = {}
     for comment in programme.comments.where(ProgrammeComment.section == section.key).order_by(
             ProgrammeComment.id):
@@ -136,7 +139,8 @@ def _page(programme, section, form, status=200, check=None, saved_at=None, resto
         "programmes/section.html", "programmes/_section_form.html", status=status,
         programme=programme, section=section, form=form, sections=S.SECTIONS, lists=S.LISTS,
         comments=comments, answer_form=AnswerForm(), check=check, saved_at=saved_at,
-        restored=restored, missing=_missing(programme), autosave_texts=AUTOSAVE_TEXTS,
+        restored=restored, unsaved=unsaved, missing=_missing(programme),
+        autosave_texts=AUTOSAVE_TEXTS,
         risk_profile=reads.risk_prefill(programme) if section.key == "analysis" else None,
         prefilled=prefilled)
 
@@ -162,8 +166,10 @@ def section(programme_id, key):
         stored = reads.stored_values(programme)
         row = programme.sections.where(services.ProgrammeSection.key == key).get()
         restored = restore_form()
+        # Typing an autosave could not save (a field with an error) comes back as typed.
+        unsaved = unsaved_form() if restored is None else None
         prefilled = False
-        if key == "analysis" and restored is None:
+        if key == "analysis" and restored is None and unsaved is None:
             # The school's risk profile pre-fills the factors: when none are marked yet, or on
             # «Отметить по рисковому профилю» (nothing is saved until the school saves).
             profile = reads.risk_prefill(programme)
@@ -171,10 +177,12 @@ def section(programme_id, key):
                                                  or not stored["analysis"].get("risks")):
                 stored = dict(stored, analysis=dict(stored["analysis"], risks=profile["codes"]))
                 prefilled = True
-        if restored is not None:
+        if restored is not None or unsaved is not None:
             # The stash keeps the version the text was typed against: saving it over a newer
             # one is a conflict, like any other save.
-            form = reads.section_form(programme, section, stored, formdata=restored)
+            form = reads.section_form(programme, section, stored, formdata=restored or unsaved)
+            if unsaved is not None:
+                form.validate()  # the errors it was not saved for, next to their fields
         else:
             form = reads.section_form(programme, section, stored, version=str(row.version),
                                          token=new_token())
@@ -184,13 +192,14 @@ def section(programme_id, key):
             for field, message in check:
                 field.errors = [*field.errors, message]
         return _page(programme, section, form, check=check, restored=restored is not None,
-                     prefilled=prefilled)
+                     prefilled=prefilled, unsaved=unsaved is not None)
     programme = _editable_or_404(programme_id)
     form = reads.section_form(programme, section, formdata=request.form)
     moved = _row_action(programme, section, form)
     if moved is not None:
         return moved
     if not form.validate():
+        keep_unsaved()
         return _page(programme, section, form, status=422)
     try:
         services.save_section(programme, section, form, current_user.id)
@@ -198,6 +207,7 @@ def section(programme_id, key):
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
         fail(409, "Программа уже отправлена на рассмотрение: изменения не сохранены.")
+    forget_unsaved()
     flash(f"Сохранено в {datetime.now():%H:%M}.", "success")
     target = request.form.get("goto", "")
     if target == "_submit":
@@ -264,6 +274,7 @@ def autosave(programme_id, key):
     programme = _editable_or_404(programme_id)
     form = reads.section_form(programme, section, formdata=request.form)
     if not form.validate():
+        keep_unsaved()
         return autosave_status("invalid", AUTOSAVE_TEXTS, count=len(S.leaf_errors(form))), 422
     try:
         version = services.save_section(programme, section, form, current_user.id)
@@ -271,6 +282,7 @@ def autosave(programme_id, key):
         return _conflict(programme, section, form, conflict.stored)
     except services.NotEditable:
         return autosave_status("locked", AUTOSAVE_TEXTS), 409
+    forget_unsaved()
     return autosave_status("saved", AUTOSAVE_TEXTS, version=version)
 
 
