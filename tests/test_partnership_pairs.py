@@ -93,6 +93,23 @@ def test_the_centre_proposes_a_pair_and_it_is_audited(centre, directory):
     assert "партнёров: 1" in page  # the leader's load beside it
 
 
+def test_changing_the_year_in_the_form_shows_the_leaders_load_in_that_year(app, centre,
+                                                                         directory):
+    """The form asks for itself again with the typed fields when the year changes: the
+    leaders are listed with their partners in the chosen year, the choices kept."""
+    propose(app, directory, "lyceum", "s1", year=2026)
+    lyceum = directory["lyceum"].id
+    assert 'data-hx-get="/partnerships/new"' in centre.get("/partnerships/new").get_data(as_text=True)
+    for year, load in ((2026, 1), (2027, 0)):
+        page = centre.get(f"/partnerships/new?period_start={year}&leader={lyceum}"
+                          f"&directions=mentoring").get_data(as_text=True)
+        assert f"МБОУ «Лицей № 7» — лидер, партнёров: {load}" in page
+        assert re.search(rf'<option selected value="{lyceum}">|<option value="{lyceum}" '
+                         rf'selected>', page)
+        assert re.search(r'<option selected value="mentoring">|<option value="mentoring" '
+                         r'selected>', page)
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"partner": "lyceum"}, None, "самой себе"),
     ({"leader": None}, "leader", "Выберите школу-лидера"),

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from models import GeneratedDocument, Partnership, school_year
@@ -34,8 +35,12 @@ def _pair_or_404(partnership_id):
 
 
 def _year_arg():
-    form = YearForm(request.args)
-    return form.value or pairs.current_year()
+    """The school year of the query string: «year», or the pair form's own «period_start»
+    (the form asks for itself again when the year is changed, for the leaders' loads)."""
+    args = request.args
+    if "period_start" in args and "year" not in args:
+        args = MultiDict({"year": args["period_start"]})
+    return YearForm(args).value or pairs.current_year()
 
 
 def _years_form(year):
@@ -52,7 +57,9 @@ def _pair_form(year, pair=None):
                 "partner": pair.partner_id, "directions": pair.direction_keys,
                 "coordinator": pair.coordinator_id or 0}
     elif request.method == "GET":
-        data = {"period_start": str(year), "directions": list(pairs.DEFAULT_DIRECTIONS),
+        data = {"period_start": str(year),
+                "directions": request.args.getlist("directions") or list(
+                    pairs.DEFAULT_DIRECTIONS),
                 "leader": request.args.get("leader", 0, type=int) or 0,
                 "partner": request.args.get("partner", 0, type=int) or 0}
     form = PairForm(formdata=None, data=data) if request.method == "GET" else PairForm()
