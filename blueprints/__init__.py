@@ -9,6 +9,7 @@ def all_doctypes():
     from .meetings.documents import PROTOCOL, PROTOCOL_EXTRACT
     from .monitoring.documents import ORDER_MONITORING
     from .monitoring.note_documents import ANALYTICAL_NOTE, ORDER_RESULTS
+    from .monitoring.summary_documents import SUMMARY as MONITORING_SUMMARY
     from .orders.documents import ORDER
     from .partnerships.documents import AGREEMENT, ORDER_PARTNERSHIPS, PLAN
     from .partnerships.documents import REPORT as PARTNERSHIP_REPORT
@@ -19,17 +20,18 @@ def all_doctypes():
 
     return [ORDER, PROTOCOL, PROTOCOL_EXTRACT, PROGRAMME, APPROVAL, ROADMAP, REPORT,
             ORDER_PARTNERSHIPS, AGREEMENT, PLAN, PARTNERSHIP_REPORT, ORDER_MONITORING,
-            ANALYTICAL_NOTE, ORDER_RESULTS, ORDER_LOW_RESULT_LIST, RISK_PROFILE,
-            RISK_SUMMARY, VISIT_REPORT]
+            ANALYTICAL_NOTE, ORDER_RESULTS, MONITORING_SUMMARY, ORDER_LOW_RESULT_LIST,
+            RISK_PROFILE, RISK_SUMMARY, VISIT_REPORT]
 
 
 def all_batch_kinds():
     """Every kind of «сформировать пакет» job (jobs.batches.BatchKind), each declared in its
     feature."""
+    from .monitoring.batch import SCHOOL_SUMMARIES
     from .orders.batch import ORDERS_REGISTER
     from .partnerships.batch import AGREEMENTS_REGISTER
 
-    return [ORDERS_REGISTER, AGREEMENTS_REGISTER]
+    return [ORDERS_REGISTER, AGREEMENTS_REGISTER, SCHOOL_SUMMARIES]
 
 
 def all_inbox_sources():

@@ -7,7 +7,9 @@
   sentence and the charts with «Рисунок N — …» under each; 3 Анализ, 4 Выводы,
   5 Рекомендации, then the signature and the executor kept together;
 - order_monitoring_results.docx: the order on the results, the order's layout with a fixed
-  annex table (№ п/п, ОО, показатели хуже пороговых значений).
+  annex table (№ п/п, ОО, показатели хуже пороговых значений);
+- monitoring_school_summary.docx: a school's summary of a campaign (№, показатель, значение
+  школы, среднее по муниципалитету, изменение), sent to every school by one package.
 """
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
@@ -124,4 +126,44 @@ def build_analytical_note():
     save(doc, "analytical_note.docx")
 
 
-BUILDERS = [build_analytical_note, build_order_monitoring_results]
+SUMMARY_COLUMNS = (("№ п/п", 1.1), ("Показатель", 6.0), ("Значение школы", 2.5),
+                   ("Среднее по муниципалитету", 3.7), ("Изменение к прошлому периоду", 3.2))
+
+
+def build_monitoring_school_summary():
+    """A school's summary (portrait): the note's head with the school's name, 1 Общие
+    сведения, 2 Результаты (a table per section of the form, its heading row repeating),
+    3 Выводы, the signature and the executor kept with the last conclusion."""
+    doc = new_document()
+    table_text = _table_style(doc)
+    note_head(doc, "СПРАВКА", "{{ heading }}", "{{ school_line }}")
+    section_heading(doc, "1. Общие сведения", space_before=18)
+    paragraphs(doc, "general")
+    section_heading(doc, "2. Результаты мониторинга")
+    tag(doc, "{%p for t in tables %}")
+    para(doc, "{{ t.caption }}", align=LEFT, size=TABLE_SIZE, indent=0, space_before=6,
+         keep_next=True)
+    headers, widths = zip(*SUMMARY_COLUMNS)
+    table = grid_table(doc, headers, [
+        ["{%tr for row in t.rows %}"] + [""] * 4,
+        ["{{ row.number }}", "{{ row.name }}", "{{ row.value }}", "{{ row.mean }}",
+         "{{ row.change }}"],
+        ["{%tr endfor %}"] + [""] * 4,
+    ], [Cm(w) for w in widths], size=TABLE_SIZE)
+    for row in table.rows[1:]:
+        keep_row_whole(row)
+        _plain_cells(row, table_text)
+    tag(doc, "{%p endfor %}")
+    section_heading(doc, "3. Выводы")
+    paragraphs(doc, "conclusions", last_keeps=True)
+    para(doc, "", space_after=24, keep_next=True)
+    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
+    tag(doc, "{%p if executor_note %}")
+    para(doc, "", space_after=24, keep_next=True)
+    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
+    tag(doc, "{%p endif %}")
+    save(doc, "monitoring_school_summary.docx")
+
+
+BUILDERS = [build_analytical_note, build_order_monitoring_results,
+            build_monitoring_school_summary]

@@ -178,6 +178,7 @@ POLICY = {
     "monitoring.campaign_close": EDITORS,
     "monitoring.campaign_copy": EDITORS,
     "monitoring.campaign_remind": EDITORS,
+    "monitoring.campaign_summaries": EDITORS,  # «Справки для всех школ» (a package job)
     "monitoring.report": USERS,  # a school only its own (others 404)
     # School reports (issue 12, item 3): the school fills its own, the centre on its behalf and
     # reviews; the department reads only.

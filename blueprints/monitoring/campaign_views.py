@@ -17,8 +17,11 @@ from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
 from ..documents import api as documents
 from ..documents.requisites import order_issuer
+from ..jobs import engine as jobs
+from . import batch
 from . import campaigns as service
 from .blueprint import bp, campaign_or_404
+from .batch import SummariesForm
 from .campaign_forms import CampaignForm, LaunchedCampaignForm, LaunchForm, MatrixFilterForm
 from .documents import monitoring_order
 
@@ -145,6 +148,7 @@ def campaign(campaign_id):
     service.matrix_rows(page.items, summary["late"])
     context = {"campaign": campaign, "page": page, "summary": summary, "filters": filters,
                "status": status, "form": ConfirmForm(), "can_edit": current_user.role in EDITORS,
+               "summaries_form": SummariesForm(),
                # The report links differ only by id: built once, not 500 url_for calls.
                "report_url": url_for("monitoring.report", report_id=0)[:-1]}
     if request.headers.get("HX-Target") == "campaign-matrix":
@@ -155,6 +159,28 @@ def campaign(campaign_id):
     return render_template("monitoring/campaign.html", sections=sections,
                            indicator_count=sum(len(items) for _, items in sections),
                            planned=planned, **service.related(campaign), **context)
+
+
+# --- the schools' summaries -------------------------------------------------------------------
+
+@bp.route("/campaigns/<int:campaign_id>/summaries", methods=["POST"])
+@access(*EDITORS)
+def campaign_summaries(campaign_id):
+    """«Справки для всех школ»: a summary per school whose report was sent or accepted,
+    registered and converted as one background job (the jobs pages show «N из M»)."""
+    campaign = campaign_or_404(campaign_id)
+    form = SummariesForm()
+    if not form.validate_on_submit():
+        fail(400, "Форма устарела: обновите страницу.")
+    reports = batch.reports_of(campaign)
+    if not reports:
+        flash("Ни одна школа ещё не отправила отчёт: справки составлять не по чему.", "warning")
+        return redirect(url_for("monitoring.campaign", campaign_id=campaign.id), code=303)
+    job = jobs.start(batch.SCHOOL_SUMMARIES.key, [r.id for r in reports], current_user,
+                     title=f"Справки о результатах мониторинга: {campaign.title} (школ: "
+                           f"{len(reports)})", with_pdf=form.with_pdf.data)
+    audit("job_started", details=f"{job.id} {job.title}")
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 # --- the launching order ----------------------------------------------------------------------
