@@ -179,6 +179,24 @@ def test_pdf_button_converts_in_background_with_polling(login_as, make_document)
     assert ".pdf" in response.headers["Content-Disposition"]
 
 
+def test_a_conversion_left_queued_is_queued_again_when_a_worker_starts(app, make_document,
+                                                                       make_org, monkeypatch):
+    """A «queued» mark whose message was lost (a worker killed, a queue flushed) would keep
+    the page at «Готовим PDF» for ever: a starting worker queues it again."""
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    monkeypatch.setattr(pdf, "convert", lambda data, **kwargs: b"%PDF-1.4 resumed")
+    document = make_document(make_org().id)
+    with app.app_context(), db.connection_context():
+        GeneratedDocument.update(pdf_status="queued").where(
+            GeneratedDocument.id == document.id).execute()
+        assert pdf.state(_reload(document)) == "running"
+        assert pdf.resume_queued() == [document.id]
+    pdf.wait_background()
+    with app.app_context(), db.connection_context():
+        stored = _reload(document)
+        assert stored.pdf_status == "done" and pdf.resume_queued() == []
+
+
 @needs_soffice
 def test_plain_link_converts_once_and_caches_per_version(login_as, make_document, monkeypatch):
     client = login_as("centre")

@@ -429,6 +429,27 @@ def convert_job(document_id):
             _release(handle)
 
 
+def resume_queued():
+    """Queue again the conversions marked «queued» that nothing converts: their message was
+    lost with a worker or a queue flushed (the page would say «Готовим PDF» for ever). Run
+    when a worker starts; a message that was not lost only makes a second job, which finds
+    the PDF cached or its version locked. Returns the ids queued."""
+    ids = [document.id for document in GeneratedDocument.select(GeneratedDocument.id).where(
+        GeneratedDocument.pdf_status == "queued") if started_at(document) is None]
+    for document_id in ids:
+        convert_job(document_id)
+    return ids
+
+
+@_queue.huey.on_startup()
+def _resume_queued_on_startup():
+    try:
+        with _queue.app_context():
+            resume_queued()
+    except Exception:  # a consumer must start even if the database is not ready yet
+        log.exception("could not resume queued PDF conversions")
+
+
 def wait_background(timeout=120):
     """Wait for the queued conversions of this process's in-process queue (tests)."""
     _queue.drain(timeout)
