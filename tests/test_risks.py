@@ -392,6 +392,11 @@ def test_summary_page_shows_table_and_heat_map(app, school, login_as):
     assert f"/risks/summary.png?year={profile.year}" in page
     chart = centre.get(f"/risks/summary.png?year={profile.year}")
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    # Kept while the data are the same; a changed level draws a new picture.
+    assert centre.get(f"/risks/summary.png?year={profile.year}").data == chart.data
+    with db.connection_context():
+        RiskLevel.update(level="low").where(RiskLevel.profile == profile.id).execute()
+    assert centre.get(f"/risks/summary.png?year={profile.year}").data != chart.data
 
 
 # --- opening and the inbox ------------------------------------------------------------------

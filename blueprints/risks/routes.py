@@ -1,6 +1,8 @@
 """Risk profiles of the listed schools: the year's summary (table and heat map, the summary note),
 a school's profile with the centre's levels and confirmation, the school's self-diagnosis with
 autosave, the questionnaire and cut-offs as reference data."""
+import hashlib
+import json
 from datetime import date
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
@@ -11,6 +13,7 @@ from models import (RISK_LEVELS, RiskCutoff, RiskFactor, RiskProfile, RiskQuesti
 from models.risk import DEFAULT_CUTOFFS, LEVEL_SOURCES
 
 from ..auth.access import ALL_USERS, STAFF, access, get_visible_or_404
+from ..core import cache
 from ..core.audit import audit
 from ..core.autosave import EditConflict, form_version, new_token, status as autosave_status
 from ..core.downloads import send_bytes
@@ -62,7 +65,12 @@ def index():
 @access(*STAFF)
 def summary_chart():
     year = YearForm(request.args).chosen()
-    response = make_response(charts.summary_heat_map(summary.year_summary(year)))
+    data = summary.year_summary(year)
+    # The picture depends only on the summary's data: drawn again only when it changed.
+    key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    png = cache.store("risk heat maps", 16, 600).get_or_compute(
+        key, lambda: charts.summary_heat_map(data))
+    response = make_response(png)
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
