@@ -18,6 +18,8 @@ VISIT_STATUSES = {
     "published": "Справка опубликована",
 }
 VISIT_EDITABLE = ("planned", "written")
+# A registered report may still be corrected (a new version under its number) until published.
+VISIT_CORRECTABLE = ("registered",)
 class Visit(BaseModel):
     school = ForeignKeyField(Organization, backref="+", on_delete="RESTRICT")
     curator = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
@@ -45,6 +47,10 @@ class Visit(BaseModel):
     @property
     def is_editable(self):
         return self.status in VISIT_EDITABLE
+
+    @property
+    def is_correctable(self):
+        return self.status in VISIT_CORRECTABLE
 
     @classmethod
     def visible_to(cls, user):

@@ -265,11 +265,30 @@ def test_a_curator_plans_writes_up_and_registers_a_visit(app, people, login_as):
         document = GeneratedDocument.get_by_id(visit.document_id)
     assert visit.status == "registered" and document.doctype == "visit_report"
     assert document.number.endswith("-В")
-    # Registered: no more changes.
-    assert client.post(f"/visits/{visit.id}/edit", data=_report_form(visit)).status_code == 409
     download = client.get(f"/visits/{visit.id}/report.docx")
     assert download.status_code == 200
     assert f"№ {document.number}" in _docx_text(download.data)
+
+    # Registered, not yet published: a correction is a new version under the same number.
+    page = client.get(f"/visits/{visit.id}/edit").get_data(as_text=True)
+    assert 'id="correcting"' in page and f"№ {document.number}" in page
+    corrected = client.post(f"/visits/{visit.id}/edit", data=_report_form(
+        visit, conclusion="Дифференциации обучения на уроках математики мало."))
+    assert corrected.status_code == 303
+    with db.connection_context():
+        visit = Visit.get_by_id(visit.id)
+        new = GeneratedDocument.get_by_id(visit.document_id)
+        old = GeneratedDocument.get_by_id(document.id)
+    assert visit.status == "registered" and new.id != document.id
+    assert (new.number, new.registered_on, new.version, new.previous_id) == (
+        document.number, document.registered_on, document.version + 1, document.id)
+    assert old.status == "registered"  # the earlier version stays in the register
+    text = _docx_text(client.get(f"/visits/{visit.id}/report.docx").data)
+    assert "на уроках математики мало" in text and f"№ {document.number}" in text
+    # A stale tab is refused, nothing saved.
+    assert client.post(f"/visits/{visit.id}/edit", data=_report_form(
+        visit, version=str(visit.version - 1))).status_code == 409
+    document = new
 
     # Publishing is the centre's choice.
     assert client.post(f"/visits/{visit.id}/publish").status_code == 403
@@ -278,6 +297,11 @@ def test_a_curator_plans_writes_up_and_registers_a_visit(app, people, login_as):
     with db.connection_context():
         assert Visit.get_by_id(visit.id).status == "published"
         assert GeneratedDocument.get_by_id(document.id).status == "published"
+    # Published: no more changes (a withdrawal in the register is the way).
+    with db.connection_context():
+        visit = Visit.get_by_id(visit.id)
+    refused = client.post(f"/visits/{visit.id}/edit", data=_report_form(visit))
+    assert refused.status_code == 409 and "отзовите" in refused.get_data(as_text=True)
 
 
 def test_a_visit_that_did_not_take_place_is_cancelled_but_a_registered_one_stays(

@@ -227,8 +227,9 @@ def _edit_page(visit, form, findings, status=200, error=None):
 @access(*WRITERS)
 def edit(visit_id):
     visit = _writable_or_404(visit_id)
-    if not visit.is_editable:
-        fail(409, "Справка зарегистрирована: изменить её нельзя.")
+    if not (visit.is_editable or visit.is_correctable):
+        fail(409, "Справка опубликована: исправить её нельзя. Если в ней ошибка, отзовите её в "
+                  "реестре с указанием причины.")
     if request.method == "GET":
         findings = {str(f.risk_factor.code): f.text for f in visit.findings}
         return _edit_page(visit, _edit_form(visit, data=_stored_data(visit)), findings)
@@ -250,10 +251,18 @@ def edit(visit_id):
         return _edit_page(visit, form, posted, 422)
     rows = [{k: row[k] or "" for k in ("text", "deadline_text", "responsible")}
             for row in form.recommendations.data]
+    correcting = visit.is_correctable
     try:
-        visit = services.save_report(visit, form.data, findings, rows, int(form.version.data))
+        visit = services.save_report(visit, form.data, findings, rows, int(form.version.data),
+                                     author=current_user.id)
     except services.VisitError as error:
         return _edit_page(visit, form, posted, error.status, str(error))
+    if correcting:
+        audit("visit_corrected", visit, details=f"№ {visit.document.number}, редакция "
+                                                f"{visit.document.version}")
+        flash(f"Исправленная справка сохранена в реестре под прежним номером № "
+              f"{visit.document.number}; прежняя редакция осталась в реестре.", "success")
+        return redirect(url_for("visits.show", visit_id=visit.id), code=303)
     audit("visit_written", visit, details=f"{visit.school.short_name}, "
                                           f"{visit.visit_date:%d.%m.%Y}")
     flash("Справка сохранена. Проверьте её в .docx и зарегистрируйте.", "success")

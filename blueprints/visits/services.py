@@ -2,10 +2,11 @@
 pass plain values; every write is one transaction (nothing is saved half)."""
 from datetime import date
 
-from models import (Curatorship, LowResultStatus, Organization, RiskFactor, Roadmap, User, Visit,
-                    VisitFinding, VisitRecommendation, current_school_year, db, may_curate, now)
+from models import (Curatorship, GeneratedDocument, LowResultStatus, Organization, RiskFactor,
+                    Roadmap, User, Visit, VisitFinding, VisitRecommendation, current_school_year,
+                    db, may_curate, now)
 from models.roadmap import add_activities
-from models.visit import VISIT_EDITABLE
+from models.visit import VISIT_CORRECTABLE, VISIT_EDITABLE
 
 from ..core.deadlines import read_deadline
 from ..documents import api as documents
@@ -123,11 +124,15 @@ def posted_findings(visit, formdata):
     return findings
 
 
-def save_report(visit, values, findings, rows, version):
+def save_report(visit, values, findings, rows, version, author=None):
     """Store the write-up (fields, findings, recommendation rows) at once; the visit becomes
-    «справка составлена». A stale `version` → VisitError 409."""
-    if not visit.is_editable:
-        raise VisitError("Справка зарегистрирована: изменить её нельзя.", 409)
+    «справка составлена». A registered report is corrected: the register gets a new version
+    of it under the same number, in the same transaction. A stale `version` → VisitError
+    409."""
+    if not (visit.is_editable or visit.is_correctable):
+        raise VisitError("Справка опубликована: исправить её нельзя. Если в ней ошибка, "
+                         "отзовите её в реестре с указанием причины.", 409)
+    correcting = visit.is_correctable
     period = visit_period(visit)
     with db.atomic():
         done = Visit.update(
@@ -135,9 +140,10 @@ def save_report(visit, values, findings, rows, version):
             participants=values["participants"] or "", lessons=values["lessons"] or "",
             papers_checked=values["papers_checked"] or "",
             interviews=values["interviews"] or "", conclusion=values["conclusion"] or "",
-            status="written", version=Visit.version + 1, updated_at=now()).where(
+            status="registered" if correcting else "written", version=Visit.version + 1,
+            updated_at=now()).where(
             (Visit.id == visit.id) & (Visit.version == version)
-            & Visit.status.in_(("planned", "written"))).execute()
+            & Visit.status.in_(VISIT_CORRECTABLE if correcting else VISIT_EDITABLE)).execute()
         if not done:
             raise VisitError("Справку уже изменили в другой вкладке или другой сотрудник: "
                              "обновите страницу.", 409)
@@ -155,6 +161,10 @@ def save_report(visit, values, findings, rows, version):
                 deadline_text=row["deadline_text"], responsible=row["responsible"],
                 starts_on=deadline.start, ends_on=deadline.end,
                 activity=added.get((row["text"], row["deadline_text"], row["responsible"])))
+        if correcting:
+            corrected = documents.correct(GeneratedDocument.get_by_id(visit.document_id),
+                                          Visit.get_by_id(visit.id), author=author)
+            Visit.update(document=corrected).where(Visit.id == visit.id).execute()
     return Visit.get_by_id(visit.id)
 
 
