@@ -34,6 +34,10 @@ def test_programme_from_draft_to_published_order(page, shot, browser, live_serve
     shot(page, "30-programme-risks")
 
     page.get_by_role("button", name=re.compile("10. Ожидаемые результаты")).click()
+    # Typed only once the new page is loaded (its htmx listens): under load the text could
+    # otherwise be filled in before the autosave trigger exists.
+    expect(page.get_by_role("heading", name="10. Ожидаемые результаты")).to_be_visible()
+    page.wait_for_load_state("load")
     page.locator("#results").fill("Доля «2» на ВПР — не более 19 %\nКачество знаний — 45 %")
     expect(page.locator("#autosave-status")).to_have_text(re.compile(r"Сохранено в \d\d:\d\d"))
     page.get_by_role("button", name=re.compile("9. Риски реализации")).click()
