@@ -3,7 +3,7 @@ from playhouse.db_url import connect
 
 from .assessment import PROCEDURES, AssessmentResult
 from .audit import AuditLog
-from .base import BaseModel, db, now
+from .base import BaseModel, counts, db, now
 from .document import GeneratedDocument, NumberSeries, TemplateVersion
 from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job, JobItem
 from .meeting import (MEMBER_ROLES, AgendaItem, Body, BodyMember, Decision, Meeting,

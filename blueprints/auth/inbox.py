@@ -1,8 +1,9 @@
 """What the admin has to look at (core/inbox.py): accounts locked after failed sign-ins,
 bulk jobs that failed and mail that could not be delivered."""
 from flask import url_for
+from peewee import fn
 
-from models import Job, LoginFailure, OutgoingMail, User, now
+from models import Job, LoginFailure, OutgoingMail, User, counts, now
 
 from ..core.inbox import Item
 
@@ -11,16 +12,17 @@ def waiting(user, today):
     if user.role != "admin":
         return []
     items = []
-    locked = (LoginFailure.select().join(User, on=(User.login == LoginFailure.login))
-              .where(LoginFailure.locked_until > now()).count())
+    locked, failed, undelivered = counts(
+        LoginFailure.select(fn.COUNT(LoginFailure.id))
+        .join(User, on=(User.login == LoginFailure.login)).where(LoginFailure.locked_until > now()),
+        Job.select(fn.COUNT(Job.id)).where(Job.status == "failed"),
+        OutgoingMail.select(fn.COUNT(OutgoingMail.id)).where(OutgoingMail.status == "failed"))
     if locked:
         items.append(Item(f"Учётные записи заблокированы после неудачных входов: {locked}",
                           url_for("auth.users"), note="Проверьте, не подбирают ли пароль."))
-    failed = Job.select().where(Job.status == "failed").count()
     if failed:
         items.append(Item(f"Пакетные задания завершились с ошибкой: {failed}",
                           url_for("jobs.index"), note="Откройте задание, чтобы увидеть причину."))
-    undelivered = OutgoingMail.select().where(OutgoingMail.status == "failed").count()
     if undelivered:
         items.append(Item(f"Письма не доставлены: {undelivered}",
                           url_for("notifications.outbox", status="failed")))

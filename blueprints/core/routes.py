@@ -53,6 +53,8 @@ def index():
     else:
         cards.update(_school_counts())
     if current_user.role == "admin":
-        cards["users"] = User.select().count()
-        cards["inactive_users"] = User.select().where(User.is_active == False).count()  # noqa: E712
+        cards["users"], cards["inactive_users"] = User.select(
+            fn.COUNT(User.id), fn.SUM(Case(None, [(User.is_active == False, 1)], 0)),  # noqa: E712
+        ).tuples().get()
+        cards["inactive_users"] = cards["inactive_users"] or 0
     return render_template("core/index.html", **cards)
