@@ -3,7 +3,7 @@ latest row of a (school, year) is in force. `Organization.is_low_result` mirrors
 school year for the directory's filter and badge (set only through `set_status`)."""
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, fn
 
-from .base import BaseModel, now
+from .base import BaseModel, counts, now
 from .document import GeneratedDocument
 from .organization import Organization
 from .partnership import current_school_year
@@ -52,9 +52,12 @@ class LowResultStatus(BaseModel):
         last = cls.select(fn.MAX(cls.id)).where(cls.year == year).group_by(cls.school)
         in_force = cls.select(cls.school).where(cls.id.in_(last) & (cls.is_low_result == True))  # noqa: E712
         schools = Organization.select().where(Organization.kind == "school")
-        if in_force.exists():
+        listed, recorded = counts(  # one round trip: the home page asks on every visit
+            cls.select(fn.COUNT(cls.id)).where(cls.id.in_(last) & (cls.is_low_result == True)),  # noqa: E712
+            cls.select(fn.COUNT(cls.id)).where(cls.year == year))
+        if listed:
             return schools.where(Organization.id.in_(in_force))
-        if year == current_school_year() and not cls.select().where(cls.year == year).exists():
+        if year == current_school_year() and not recorded:
             return schools.where(Organization.is_low_result == True)  # noqa: E712
         return None
 
