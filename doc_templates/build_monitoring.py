@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from .parts import (CENTER, LEFT, build_order, grid_table, keep_row_whole, new_document, note_head,
-                    para, paragraphs, save, section_heading, signature_line, tag)
+                    para, paragraphs, save, section_heading, signature_and_executor, tag)
 
 TABLE_SIZE = 12  # pt, tables
 NOTE_COLUMNS = (("№ п/п", 1.1), ("Общеобразовательная организация", 5.6),
@@ -117,12 +117,7 @@ def build_analytical_note():
     para(doc, "{{ text }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    para(doc, "", space_after=24, keep_next=True)
-    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
-    tag(doc, "{%p if executor_note %}")
-    para(doc, "", space_after=24, keep_next=True)
-    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
-    tag(doc, "{%p endif %}")
+    signature_and_executor(doc)
     save(doc, "analytical_note.docx")
 
 
@@ -156,12 +151,7 @@ def build_monitoring_school_summary():
     tag(doc, "{%p endfor %}")
     section_heading(doc, "3. Выводы")
     paragraphs(doc, "conclusions", last_keeps=True)
-    para(doc, "", space_after=24, keep_next=True)
-    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
-    tag(doc, "{%p if executor_note %}")
-    para(doc, "", space_after=24, keep_next=True)
-    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
-    tag(doc, "{%p endif %}")
+    signature_and_executor(doc)
     save(doc, "monitoring_school_summary.docx")
 
 

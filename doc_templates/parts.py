@@ -177,6 +177,17 @@ def two_column_line(doc, left, right, widths=(Cm(9), Cm(7.5)), keep_next=False):
     return table
 
 
+def signature_and_executor(doc, executor_space=24):
+    """The signer's line after a blank, kept with the text before it, then the executor
+    (small, when the context has `executor_note`)."""
+    para(doc, "", space_after=24, keep_next=True)
+    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
+    tag(doc, "{%p if executor_note %}")
+    para(doc, "", space_after=executor_space, keep_next=True)
+    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
+    tag(doc, "{%p endif %}")
+
+
 def signature_line(doc, left, right, keep_next=False, space_before=0):
     """«Position … И.О. Фамилия»: the position at the margin, the name at the right margin on
     the position's last line (a right tab stop, not a table: a paragraph keeps with the text
@@ -299,12 +310,7 @@ def build_order(name="order.docx", annex_columns=None, annex_extra=None):
     tag(doc, "{%p if control_clause %}")
     para(doc, "{{ control_number }} {{ control_clause }}", keep_next=True)
     tag(doc, "{%p endif %}")
-    para(doc, "", space_after=24, keep_next=True)
-    signature_line(doc, "{{ signer_position }}", "{{ signer_name }}", keep_next=True)
-    tag(doc, "{%p if executor_note %}")
-    para(doc, "", space_after=36, keep_next=True)
-    para(doc, "{{ executor_note }}", align=LEFT, size=10, indent=0)
-    tag(doc, "{%p endif %}")
+    signature_and_executor(doc, executor_space=36)
     tag(doc, "{%p for annex in annexes %}")
     # The annex starts a page by its own mark (no separate break paragraph that could be
     # left alone on a page with only its number).

@@ -441,13 +441,7 @@ def resume_queued():
     return ids
 
 
-@_queue.huey.on_startup()
-def _resume_queued_on_startup():
-    try:
-        with _queue.app_context():
-            resume_queued()
-    except Exception:  # a consumer must start even if the database is not ready yet
-        log.exception("could not resume queued PDF conversions")
+_queue.on_worker_start(resume_queued, "queued PDF conversions")
 
 
 def wait_background(timeout=120):

@@ -139,13 +139,7 @@ def resume():
     return ids
 
 
-@huey.on_startup()
-def _resume_on_startup():
-    try:
-        with queue.app_context():
-            resume()
-    except Exception:  # a consumer must start even if the database is not ready yet
-        log.exception("could not resume unfinished jobs")
+queue.on_worker_start(resume, "unfinished jobs")
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -66,6 +66,20 @@ def is_local():
     return huey.storage_class is MemoryStorage
 
 
+def on_worker_start(resume, what):
+    """Run `resume()` in an app context when a worker starts (huey on_startup): work a killed
+    worker or a lost message left unfinished. `what` names it in the log; a failure is logged,
+    never raised — a worker must start even if the database is not ready yet."""
+    def run():
+        try:
+            with app_context():
+                resume()
+        except Exception:
+            log.exception("could not resume %s", what)
+    huey.on_startup(name=f"resume {what}")(run)  # named: each resume its own hook
+    return resume
+
+
 @contextmanager
 def app_context():
     """The app a task runs in, with a database connection of its own for the task."""
