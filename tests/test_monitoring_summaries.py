@@ -34,6 +34,7 @@ def campaign(make_org, make_campaign):
     fill(made, schools[1], "accepted", participants="25", failed="5", share_2="20",
          has_iom="нет")
     fill(made, schools[2], "draft", participants="30")
+    made.schools = schools
     return made
 
 
@@ -71,6 +72,18 @@ def test_one_package_makes_a_summary_for_every_school_that_reported(campaign, lo
     assert "Средняя школа № 1" in first and "Средняя школа № 2" not in first
     assert "\n10\n15\n" in first
     assert "по 2 отчётам школ" in first
+    # Run again (a third school sent its report late): the first two keep their numbers as a
+    # new version each, the third gets the next number.
+    fill(campaign, campaign.schools[2], "submitted")
+    again = centre.post(f"/monitoring/campaigns/{campaign.id}/summaries", data={})
+    job = _wait_done(int(again.headers["Location"].rstrip("/").split("/")[-1]))
+    assert (job.status, job.done, job.failed) == ("done", 3, 0)
+    with db.connection_context():
+        now = list(GeneratedDocument.select().where(GeneratedDocument.doctype == KEY)
+                   .order_by(GeneratedDocument.id))
+    assert len(now) == 5 and len({d.number for d in now}) == 3
+    assert [(d.number, d.version) for d in now[2:4]] == [(made[0].number, 2),
+                                                          (made[1].number, 2)]
 
 
 def test_without_a_sent_report_nothing_starts(make_org, make_campaign, login_as):

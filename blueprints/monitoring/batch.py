@@ -5,13 +5,15 @@ from datetime import date
 
 from wtforms import BooleanField
 
-from models import MonitoringReport, Organization
+from models import GeneratedDocument, MonitoringReport, Organization
 
 from ..core.forms import BaseForm
 from ..documents import api as docs
 from ..jobs.batches import BatchKind, ItemError
 from .stats import COUNTED
 from .summary_documents import KEY
+
+SOURCE = "monitoring_report"
 
 
 def reports_of(campaign):
@@ -38,12 +40,21 @@ def _register(report_id, job):
     if report.status not in COUNTED:
         raise ItemError("Отчёт школы возвращён или не отправлен: справка по нему не "
                         "составляется.")
+    # A package run again (late reports, a value corrected) makes a school's summary a new
+    # version under its number, not a second number.
+    earlier = (GeneratedDocument.select().where(
+        (GeneratedDocument.doctype == KEY) & (GeneratedDocument.source_type == SOURCE)
+        & (GeneratedDocument.source_id == report.id)
+        & GeneratedDocument.status.in_(("registered", "published")))
+        .order_by(GeneratedDocument.version.desc()).first())
+    if earlier is not None:
+        return docs.correct(earlier, report, author=job.created_by_id)
     school = Organization.get_by_id(report.school_id)
     centre = Organization.centre()
     return docs.register(KEY, report, title=f"Справка о результатах мониторинга: "
                          f"{school.short_name}", on_date=date.today(),
                          author=job.created_by_id, organization=centre.id if centre else None,
-                         source=("monitoring_report", report.id))
+                         source=(SOURCE, report.id))
 
 
 SCHOOL_SUMMARIES = BatchKind(key="monitoring.school_summaries",
