@@ -53,12 +53,17 @@ def text_of(value, places=None):
     return number(amount, places)
 
 
+def unit_of(indicator):
+    """The unit a header prints: «%», «чел.»; «» for yes/no, a choice or a text."""
+    if indicator.value_type in ("bool", "choice", "text"):
+        return ""
+    return (indicator.unit or "").strip()
+
+
 def header(indicator):
     """«Доля обучающихся, получивших «2», %» — the name and the unit, as the header prints."""
-    unit = (indicator.unit or "").strip()
-    if indicator.value_type in ("bool", "choice", "text") or not unit:
-        return indicator.name
-    return f"{indicator.name}, {unit}"
+    unit = unit_of(indicator)
+    return f"{indicator.name}, {unit}" if unit else indicator.name
 
 
 def column(indicator):

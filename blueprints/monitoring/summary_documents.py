@@ -17,15 +17,7 @@ from . import consolidated, stats
 from .documents import period_phrase, subject_of
 
 KEY = "monitoring_school_summary"
-TRENDS = {True: "улучшение", False: "ухудшение", None: "без изменений"}
-
-
-def _mean_side(indicator, value, mean):
-    """True when the school's value is on the better side of the mean, False on the worse,
-    None when equal or not comparable."""
-    if value is None or mean is None or value == mean:
-        return None
-    return (value > mean) == indicator.higher_is_better
+SIDES = {True: "better", False: "worse", None: "same"}  # stats.change()["better"]
 
 
 def summary_data(report):
@@ -45,18 +37,16 @@ def summary_data(report):
         numeric = indicator.value_type in stats.NUMERIC and indicator.value_type != "bool"
         mean = table["means"].get(indicator.code) if numeric else None
         change = cell["change"]
+        # The same rule as the change: which way is better is the indicator's.
+        against = stats.change(cell["number"], mean, indicator) if numeric else None
         sections[-1]["rows"].append({
-            "name": indicator.name, "value": cell["text"],
-            "unit": "" if indicator.value_type in ("bool", "choice", "text") else (
-                indicator.unit or "").strip(),
+            "name": indicator.name, "value": cell["text"], "unit": consolidated.unit_of(indicator),
             "mean": consolidated.text_of(mean) if mean is not None else "",
             "change": (f"{change['arrow']} {change['text']} {change['unit'] or ''}".strip()
                        if change and change["delta"] else "без изменений" if change else ""),
-            "trend": None if change is None else ("same" if change["better"] is None
-                                                  else "better" if change["better"] else
-                                                  "worse"),
-            "against_mean": {True: "better", False: "worse", None: ""}[
-                _mean_side(indicator, cell["number"], mean) if numeric else None]})
+            "trend": SIDES[change["better"]] if change else None,
+            "against_mean": "" if against is None or against["better"] is None
+            else SIDES[against["better"]]})
     return {
         "organization_name": centre.full_name if centre else "",
         "signer_position": (centre.head_position if centre else "") or "",
