@@ -17,6 +17,12 @@ def founder_of(organization_name):
     return f"Администрация {rest.strip()}" if found and rest.strip() else ""
 
 
+def executor_line(name, phone):
+    """«Белова Наталья Сергеевна, 8 (39145) 2-11-22»: the executor requisite (ГОСТ Р 7.0.97,
+    requisite 27) at the foot of a document, of the parts there are."""
+    return ", ".join(part for part in ((name or "").strip(), (phone or "").strip()) if part)
+
+
 def order_issuer(organization):
     """The organisation issuing a feature's order (pairs, a monitoring campaign): the user's own
     when it is the education department, otherwise the directory's department (the centre and

@@ -16,7 +16,7 @@ from ..core.htmx import render_page_or_fragment
 from ..core.pagination import paginate
 from ..core.rows import apply_action, parse_action
 from ..documents import api as documents
-from ..documents.requisites import order_issuer
+from ..documents.requisites import executor_line, order_issuer
 from ..jobs import engine as jobs
 from . import batch
 from . import campaigns as service
@@ -201,7 +201,7 @@ def _order_defaults(campaign, issuer):
     order = monitoring_order(issuer.full_name if issuer else "", date.today(),
                              record["campaign"], issuer.head_position if issuer else "",
                              issuer.head_name if issuer else "")
-    note = f"{methodist}, {org.phone}" if methodist and org and org.phone else methodist
+    note = executor_line(methodist, org.phone if org else "") if methodist else ""
     return {name: order[name] for name in ("order_date", "heading", "preamble",
                                            "signer_position", "signer_name")} | {
         "executor_note": note}

@@ -13,6 +13,7 @@ from models import MonitoringCampaign, Organization, User
 
 from ..core.filters import date_num, fio_short, plural_ru
 from ..documents.doctype import Doctype
+from ..documents.requisites import executor_line
 from . import consolidated, stats
 from .documents import period_phrase, subject_of
 
@@ -70,7 +71,8 @@ def _conclusions(plain):
         counts = {trend: sum(1 for r in compared if r["trend"] == trend)
                   for trend in ("better", "worse", "same")}
         lines.append(f"По сравнению с предыдущим периодом ({plain['previous_label']}) из "
-                     f"{len(compared)} {plural_ru(len(compared), 'показателя', 'показателей', 'показателей')} "
+                     f"{len(compared)} "
+                     f"{plural_ru(len(compared), 'показателя', 'показателей', 'показателей')} "
                      f"улучшились {counts['better']}, ухудшились {counts['worse']}, не "
                      f"изменились {counts['same']}.")
     elif plain["previous_label"]:
@@ -80,7 +82,8 @@ def _conclusions(plain):
     if against:
         better = sum(1 for r in against if r["against_mean"] == "better")
         lines.append(f"Относительно среднего по муниципалитету лучше {better} из "
-                     f"{len(against)} {plural_ru(len(against), 'показателя', 'показателей', 'показателей')}, "
+                     f"{len(against)} "
+                     f"{plural_ru(len(against), 'показателя', 'показателей', 'показателей')}, "
                      f"хуже — {len(against) - better}.")
     worse = [r["name"] for r in compared if r["trend"] == "worse"]
     if worse:
@@ -114,8 +117,6 @@ def summary_context(plain):
                            value=row["value"] or "нет данных", mean=row["mean"] or "—",
                            change=row["change"] or "—")
                            for n, row in enumerate(section["rows"], 1)]})
-    executor = ", ".join(part for part in (plain.get("executor"), plain.get("executor_phone"))
-                         if part)
     return {
         "is_draft": not number,
         "organization_name": plain["organization_name"],
@@ -128,7 +129,7 @@ def summary_context(plain):
         "conclusions": _conclusions(plain),
         "signer_position": plain["signer_position"] or "Директор",
         "signer_name": fio_short(plain["signer_name"] or ""),
-        "executor_note": executor,
+        "executor_note": executor_line(plain.get("executor"), plain.get("executor_phone")),
     }
 
 

@@ -20,6 +20,7 @@ from ..core.evidence import EvidenceForm
 from ..core.forms import BaseForm, ConfirmForm, VersionedForm, text_field
 from ..core.pagination import int_arg
 from ..documents import api as docs
+from ..documents.requisites import executor_line
 from ..documents.storage import storage
 from ..jobs import engine as jobs
 from . import batch, execution, scans
@@ -180,8 +181,8 @@ def _report_record(period_start, pairs):
             "signer_position": (organization.head_position or "") if organization else "",
             "signer_name": (organization.head_name or "") if organization else "",
             # The executor (ГОСТ Р 7.0.97, requisite 27): who downloaded it, the office phone.
-            "executor_note": ", ".join(part for part in (
-                current_user.full_name, organization.phone if organization else "") if part)}
+            "executor_note": executor_line(current_user.full_name,
+                                           organization.phone if organization else "")}
 
 
 def _send_report(record, name):

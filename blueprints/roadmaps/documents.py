@@ -12,6 +12,7 @@ from models.roadmap import CLOSED  # never overdue
 
 from ..core.filters import date_num, deadline_text, fio_short, percent
 from ..documents.doctype import Doctype
+from ..documents.requisites import executor_line
 from .data import roadmap_data
 
 STATUS_LABELS = {
@@ -88,8 +89,7 @@ def _activity(activity, number=None):
 
 def executor_note(data):
     """«Белова Наталья Сергеевна, 8 (39145) 2-11-22»: who prepared the document."""
-    return ", ".join(part for part in ((data.get("executor") or "").strip(),
-                                       (data.get("executor_phone") or "").strip()) if part)
+    return executor_line(data.get("executor"), data.get("executor_phone"))
 
 
 def _common(data):
