@@ -106,6 +106,15 @@ class GeneratedDocument(BaseModel):
         return cls.select().where(cls.status.in_(PUBLIC_STATUSES))
 
     @classmethod
+    def from_source(cls, source_type, source_id, doctype=None):
+        """The documents registered from one record (`source` of documents.api.register),
+        newest first."""
+        query = cls.select().where((cls.source_type == source_type) & (cls.source_id == source_id))
+        if doctype is not None:
+            query = query.where(cls.doctype == doctype)
+        return query.order_by(cls.id.desc())
+
+    @classmethod
     def visible_to(cls, user):
         """The register: a school reads its own organisation's documents, staff every one.
         Pickers and anything accepting a document id use this same query."""

@@ -42,11 +42,8 @@ def _register(report_id, job):
                         "составляется.")
     # A package run again (late reports, a value corrected) makes a school's summary a new
     # version under its number, not a second number.
-    earlier = (GeneratedDocument.select().where(
-        (GeneratedDocument.doctype == KEY) & (GeneratedDocument.source_type == SOURCE)
-        & (GeneratedDocument.source_id == report.id)
-        & GeneratedDocument.status.in_(("registered", "published")))
-        .order_by(GeneratedDocument.version.desc()).first())
+    earlier = GeneratedDocument.from_source(SOURCE, report.id, KEY).where(
+        GeneratedDocument.status.in_(("registered", "published"))).first()
     if earlier is not None:
         return docs.correct(earlier, report, author=job.created_by_id)
     school = Organization.get_by_id(report.school_id)

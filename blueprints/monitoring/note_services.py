@@ -56,11 +56,7 @@ def register_note(campaign, saved, on_date, author, organization=None):
 
 def versions(campaign):
     """Every registered version of the campaign's note, newest first."""
-    return list(GeneratedDocument.select().where(
-        (GeneratedDocument.source_type == NOTE_SOURCE)
-        & (GeneratedDocument.source_id == campaign.id)
-        & (GeneratedDocument.doctype == "analytical_note"))
-        .order_by(GeneratedDocument.id.desc()))
+    return list(GeneratedDocument.from_source(NOTE_SOURCE, campaign.id, "analytical_note"))
 
 
 def register_results_order(campaign, order, schools, author, organization):
@@ -74,7 +70,4 @@ def register_results_order(campaign, order, schools, author, organization):
 
 
 def results_orders(campaign):
-    return list(GeneratedDocument.select().where(
-        (GeneratedDocument.source_type == ORDER_SOURCE)
-        & (GeneratedDocument.source_id == campaign.id))
-        .order_by(GeneratedDocument.id.desc()))
+    return list(GeneratedDocument.from_source(ORDER_SOURCE, campaign.id))
