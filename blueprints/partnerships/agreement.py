@@ -18,8 +18,8 @@ from ..core.rows import apply_action
 from ..core.notify import notify, school_users
 from ..documents import api as documents
 from . import services
-from .documents import TERM_LABELS, default_terms
-from .services import PartnershipError
+from .documents import TERM_LABELS
+from .services import PartnershipError, terms_of
 
 EDITABLE = ("proposed", "approved")  # the schools fill the draft until it is registered
 DIRECTIONS_LABEL = "Направления взаимодействия"
@@ -61,11 +61,6 @@ class StaleConfirmation(PartnershipError):
 def term_labels():
     """{key: label} of every term the form edits, in the form's order."""
     return {**{k: v for k, v in TERM_LABELS.items() if k != "directions"}, **EXTRA_TERMS}
-
-
-def terms_of(pair):
-    """The pair's terms: the defaults, overridden by what was saved."""
-    return dict(default_terms(pair), **pair.terms_values)
 
 
 # --- locking and versions -----------------------------------------------------------------

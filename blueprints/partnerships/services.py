@@ -52,11 +52,16 @@ def content(partnership):
     return {"directions": stored.direction_keys,
             # The terms in force: a field never saved reads as its default text, which is
             # what the page shows and the agreement prints, so saving it unchanged is no change.
-            "terms": dict(default_terms(stored), **stored.terms_values),
+            "terms": terms_of(stored),
             "plan": [{"id": r.id, "title": r.title, "form": r.form, "deadline": r.deadline_text,
                       "leader_responsible": r.leader_responsible,
                       "partner_responsible": r.partner_responsible,
                       "expected_result": r.expected_result} for r in rows]}
+
+
+def terms_of(pair):
+    """The pair's terms: the defaults, overridden by what was saved."""
+    return dict(default_terms(pair), **pair.terms_values)
 
 
 def side_school(pair, side):
