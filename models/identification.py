@@ -49,14 +49,12 @@ class LowResultStatus(BaseModel):
         """A query of the schools with low results in a school year, or None when the year has
         none. For the current year with no status recorded at all, the directory's flags (which
         the statuses mirror once there are any)."""
-        last = cls.select(fn.MAX(cls.id)).where(cls.year == year).group_by(cls.school)
-        in_force = cls.select(cls.school).where(cls.id.in_(last) & (cls.is_low_result == True))  # noqa: E712
+        in_force = cls.latest(year).where(cls.is_low_result == True)  # noqa: E712
         schools = Organization.select().where(Organization.kind == "school")
         listed, recorded = counts(  # one round trip: the home page asks on every visit
-            cls.select(fn.COUNT(cls.id)).where(cls.id.in_(last) & (cls.is_low_result == True)),  # noqa: E712
-            cls.select(fn.COUNT(cls.id)).where(cls.year == year))
+            in_force.select(fn.COUNT(cls.id)), cls.select(fn.COUNT(cls.id)).where(cls.year == year))
         if listed:
-            return schools.where(Organization.id.in_(in_force))
+            return schools.where(Organization.id.in_(in_force.select(cls.school)))
         if year == current_school_year() and not recorded:
             return schools.where(Organization.is_low_result == True)  # noqa: E712
         return None
