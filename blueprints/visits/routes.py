@@ -228,8 +228,7 @@ def _edit_page(visit, form, findings, status=200, error=None):
 def edit(visit_id):
     visit = _writable_or_404(visit_id)
     if not (visit.is_editable or visit.is_correctable):
-        fail(409, "Справка опубликована: исправить её нельзя. Если в ней ошибка, отзовите её в "
-                  "реестре с указанием причины.")
+        fail(409, services.PUBLISHED)
     if request.method == "GET":
         findings = {str(f.risk_factor.code): f.text for f in visit.findings}
         return _edit_page(visit, _edit_form(visit, data=_stored_data(visit)), findings)

@@ -124,14 +124,17 @@ def posted_findings(visit, formdata):
     return findings
 
 
+PUBLISHED = ("Справка опубликована: исправить её нельзя. Если в ней ошибка, отзовите её в "
+             "реестре с указанием причины.")
+
+
 def save_report(visit, values, findings, rows, version, author=None):
     """Store the write-up (fields, findings, recommendation rows) at once; the visit becomes
     «справка составлена». A registered report is corrected: the register gets a new version
     of it under the same number, in the same transaction. A stale `version` → VisitError
     409."""
     if not (visit.is_editable or visit.is_correctable):
-        raise VisitError("Справка опубликована: исправить её нельзя. Если в ней ошибка, "
-                         "отзовите её в реестре с указанием причины.", 409)
+        raise VisitError(PUBLISHED, 409)
     correcting = visit.is_correctable
     period = visit_period(visit)
     with db.atomic():
