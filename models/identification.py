@@ -52,7 +52,8 @@ class LowResultStatus(BaseModel):
         in_force = cls.latest(year).where(cls.is_low_result == True)  # noqa: E712
         schools = Organization.select().where(Organization.kind == "school")
         listed, recorded = counts(  # one round trip: the home page asks on every visit
-            in_force.select(fn.COUNT(cls.id)), cls.select(fn.COUNT(cls.id)).where(cls.year == year))
+            in_force.select(fn.COUNT(cls.id)),
+            cls.select(fn.COUNT(cls.id)).where(cls.year == year))
         if listed:
             return schools.where(Organization.id.in_(in_force.select(cls.school)))
         if year == current_school_year() and not recorded:
