@@ -21,7 +21,6 @@ from ..jobs import engine as jobs
 from . import batch
 from . import campaigns as service
 from .blueprint import bp, campaign_or_404
-from .batch import SummariesForm
 from .campaign_forms import CampaignForm, LaunchedCampaignForm, LaunchForm, MatrixFilterForm
 from .documents import monitoring_order
 
@@ -148,7 +147,7 @@ def campaign(campaign_id):
     service.matrix_rows(page.items, summary["late"])
     context = {"campaign": campaign, "page": page, "summary": summary, "filters": filters,
                "status": status, "form": ConfirmForm(), "can_edit": current_user.role in EDITORS,
-               "summaries_form": SummariesForm(),
+               "summaries_form": batch.SummariesForm(),
                # The report links differ only by id: built once, not 500 url_for calls.
                "report_url": url_for("monitoring.report", report_id=0)[:-1]}
     if request.headers.get("HX-Target") == "campaign-matrix":
@@ -169,7 +168,7 @@ def campaign_summaries(campaign_id):
     """«Справки для всех школ»: a summary per school whose report was sent or accepted,
     registered and converted as one background job (the jobs pages show «N из M»)."""
     campaign = campaign_or_404(campaign_id)
-    form = SummariesForm()
+    form = batch.SummariesForm()
     if not form.validate_on_submit():
         fail(400, "Форма устарела: обновите страницу.")
     reports = batch.reports_of(campaign)
